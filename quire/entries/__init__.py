@@ -1,0 +1,1 @@
+"""Research entries: the canonical entry format and the plain-reference store."""

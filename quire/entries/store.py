@@ -1,0 +1,166 @@
+"""Loading the bibliography: research entries and plain references.
+
+A research entry is ``bibliography/entries/<key>.md``: YAML front matter with
+``key`` and ``reference`` (a CSL-JSON item), then Markdown whose ``##``
+headings are the entry's sections. Plain references (works cited without an
+entry, such as further reading) are CSL-JSON items in
+``bibliography/references.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import QuireError, SourceLocation, raise_all
+from ..frontmatter import split_front_matter
+from ..model import Bibliography, Entry, Section
+from ..textfiles import read_text
+from ..yamlsource import key_line, plain
+
+ENTRY_DIR = Path("bibliography") / "entries"
+REFERENCES_FILE = Path("bibliography") / "references.json"
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$")
+
+
+def load_bibliography(root: Path) -> Bibliography:
+    """Read every research entry and the plain-reference store; report all problems."""
+    errors: list[QuireError] = []
+    entries: dict[str, Entry] = {}
+    locations: dict[str, SourceLocation] = {}
+    folder = root / ENTRY_DIR
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            entry = read_entry(path)
+        except QuireError as exc:
+            errors.append(exc)
+            continue
+        _register(entry.key, SourceLocation(path, 2), locations, errors)
+        entries[entry.key] = entry
+    references: dict[str, dict[str, Any]] = {}
+    ref_path = root / REFERENCES_FILE
+    if ref_path.is_file():
+        try:
+            for item, location in read_references(ref_path):
+                if _register(item["id"], location, locations, errors):
+                    references[item["id"]] = item
+        except QuireError as exc:
+            errors.append(exc)
+    raise_all(errors)
+    return Bibliography(entries, references, locations)
+
+
+def _register(key: str, location: SourceLocation, seen: dict[str, SourceLocation],
+              errors: list[QuireError]) -> bool:
+    for other, where in seen.items():
+        if other == key:
+            errors.append(QuireError(f"duplicate key '{key}' (also defined at {where})", location))
+            return False
+        if other.lower() == key.lower():
+            errors.append(QuireError(f"key '{key}' differs only in case from '{other}' "
+                                     f"(defined at {where})", location))
+            return False
+    seen[key] = location
+    return True
+
+
+def read_entry(path: Path) -> Entry:
+    """Read one research entry in the canonical format."""
+    text = read_text(path)
+    meta, node, body_line = split_front_matter(text, path)
+    if node is None:
+        raise QuireError("a research entry starts with YAML front matter ('---')",
+                         SourceLocation(path, 1))
+    key = meta.get("key")
+    where = SourceLocation(path, key_line(node, "key", 2) or 1)
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise QuireError(f"missing or invalid 'key' in entry front matter: {key!r}", where)
+    if key != path.stem:
+        raise QuireError(f"key '{key}' does not match the file name '{path.name}'", where)
+    reference = meta.get("reference")
+    ref_where = SourceLocation(path, key_line(node, "reference", 2) or 1)
+    if not isinstance(reference, dict):
+        raise QuireError("missing 'reference': the entry's CSL-JSON item", ref_where)
+    csl = check_csl_item(plain(reference), ref_where)
+    csl["id"] = key
+    further = meta.get("further-reading") or []
+    if not isinstance(further, list) or not all(isinstance(k, str) for k in further):
+        raise QuireError("'further-reading' must be a list of reference keys",
+                         SourceLocation(path, key_line(node, "further-reading", 2) or 1))
+    body = text.split("\n")[body_line - 1:]
+    return Entry(key, path, csl, tuple(_sections(body, body_line)), tuple(further))
+
+
+def _sections(lines: list[str], first_line: int) -> list[Section]:
+    sections: list[Section] = []
+    title, start, buffer = None, first_line, []
+    for offset, line in enumerate(lines):
+        if line.startswith("## "):
+            if title is not None:
+                sections.append(Section(title, "\n".join(buffer).strip(), start))
+            title, start, buffer = line[3:].strip(), first_line + offset, []
+        elif title is not None:
+            buffer.append(line)
+    if title is not None:
+        sections.append(Section(title, "\n".join(buffer).strip(), start))
+    return sections
+
+
+def check_csl_item(item: dict[str, Any], location: SourceLocation) -> dict[str, Any]:
+    """Check the fields a CSL-JSON item must have; return a copy."""
+    if not isinstance(item.get("type"), str):
+        raise QuireError("CSL-JSON item has no 'type'", location)
+    if not isinstance(item.get("title"), str):
+        raise QuireError("CSL-JSON item has no 'title'", location)
+    return dict(item)
+
+
+def read_references(path: Path) -> list[tuple[dict[str, Any], SourceLocation]]:
+    """Read the plain-reference store: a JSON list of CSL-JSON items with ids."""
+    text = read_text(path, allow_empty=True)
+    if not text.strip():
+        return []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QuireError(f"invalid JSON: {exc.msg}",
+                         SourceLocation(path, exc.lineno, exc.colno)) from None
+    if not isinstance(data, list):
+        raise QuireError("expected a JSON list of CSL-JSON items", SourceLocation(path, 1))
+    lines = _item_lines(text)
+    result = []
+    for index, item in enumerate(data):
+        location = SourceLocation(path, lines[index] if index < len(lines) else 1)
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise QuireError("every reference needs a text 'id'", location)
+        if not KEY_PATTERN.match(item["id"]):
+            raise QuireError(f"invalid reference key {item['id']!r}", location)
+        result.append((check_csl_item(item, location), location))
+    return result
+
+
+def _item_lines(text: str) -> list[int]:
+    """Line of each top-level object in a JSON list (for messages)."""
+    lines, depth, line, in_string, escape = [], 0, 1, False, False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if in_string:
+            if escape:
+                escape = False
+            elif char == "\\":
+                escape = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth == 2 and char == "{":
+                lines.append(line)
+        elif char in "]}":
+            depth -= 1
+    return lines

@@ -1,0 +1,100 @@
+"""Discovering and reading the manuscript's chapters.
+
+A chapter is a Markdown file in ``manuscript/chapters/`` whose name starts with
+its number (``09-neurological-architecture.md``) and whose first heading
+(``# Title``) is its title. ``book.yaml`` may list the files instead, to fix the
+order. Optional YAML front matter may override ``title`` and ``number``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .config import BookConfig, ChapterRef
+from .errors import QuireError, SourceLocation, raise_all
+from .frontmatter import split_front_matter
+from .model import Chapter
+from .yamlsource import key_line
+
+CHAPTER_DIR = Path("manuscript") / "chapters"
+_NUMBER = re.compile(r"^(\d+)(?:[-_ .]|$)")
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{[^}]*\})?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def chapter_files(config: BookConfig) -> list[ChapterRef]:
+    """The chapter files in reading order, from book.yaml or by file name."""
+    if config.chapters is not None:
+        return list(config.chapters)
+    folder = config.root / CHAPTER_DIR
+    if not folder.is_dir():
+        raise QuireError(f"no chapter folder '{CHAPTER_DIR}'", SourceLocation(config.path))
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    if not files:
+        raise QuireError(f"no chapters (*.md) in '{CHAPTER_DIR}'", SourceLocation(folder))
+    return [ChapterRef(p, SourceLocation(p)) for p in files]
+
+
+def read_chapters(config: BookConfig) -> list[Chapter]:
+    """Read every chapter; all problems are reported together."""
+    chapters: list[Chapter] = []
+    errors: list[QuireError] = []
+    for ref in chapter_files(config):
+        if not ref.path.is_file():
+            errors.append(QuireError(f"chapter file not found: '{ref.path.name}'", ref.location))
+            continue
+        try:
+            chapters.append(read_chapter(ref.path))
+        except QuireError as exc:
+            errors.append(exc)
+    seen: dict[int, Chapter] = {}
+    for chapter in chapters:
+        if chapter.number in seen:
+            errors.append(QuireError(
+                f"chapter number {chapter.number} is also used by '{seen[chapter.number].path.name}'",
+                SourceLocation(chapter.path, 1)))
+        seen[chapter.number] = chapter
+    raise_all(errors)
+    return chapters
+
+
+def read_chapter(path: Path) -> Chapter:
+    """Read one chapter file: its number, title and body with line offsets."""
+    from .textfiles import read_text
+
+    text = read_text(path)
+    meta, meta_node, body_start = split_front_matter(text, path)
+    number = _number(path, meta, meta_node)
+    lines = text.split("\n")
+    fenced = False
+    for index in range(body_start - 1, len(lines)):
+        line = lines[index]
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        match = _HEADING.match(line)
+        if match:
+            title = str(meta.get("title") or match.group("title")).strip()
+            body = "\n".join(lines[index + 1:])
+            return Chapter(path, number, title, index + 1, body, index + 2)
+        if line.strip() and not line.startswith("<!--"):
+            raise QuireError("a chapter must open with its title as a '# ' heading",
+                             SourceLocation(path, index + 1))
+    raise QuireError("no '# ' heading: a chapter needs its title as a level-1 heading",
+                     SourceLocation(path, body_start))
+
+
+def _number(path: Path, meta: dict, node: object) -> int:
+    if "number" in meta:
+        value = meta["number"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise QuireError(f"chapter number must be a whole number, got {value!r}",
+                         SourceLocation(path, key_line(node, "number", 2)))
+    match = _NUMBER.match(path.name)
+    if not match:
+        raise QuireError("a chapter file name must start with its number "
+                         "(such as 09-title.md)", SourceLocation(path))
+    return int(match.group(1))

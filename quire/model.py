@@ -1,0 +1,106 @@
+"""Plain data passed between the build's stages.
+
+- :class:`Chapter`: one manuscript chapter, read but not yet transformed.
+- :class:`Entry`: one research entry (a study the book uses) with its CSL-JSON reference.
+- :class:`Bibliography`: every citable work: research entries and plain references.
+- :class:`Citation`: one ``@key`` found in a chapter, with its location.
+- :class:`AssembledBook`: the single Markdown document and metadata handed to pandoc.
+- :class:`Artifact`: one rendered output file, held in memory until the last stage writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SourceLocation
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter file: its number (from the file name), title (from its ``# `` heading) and text."""
+
+    path: Path
+    number: int
+    title: str
+    heading_line: int
+    body: str
+    body_line: int
+
+    @property
+    def anchor(self) -> str:
+        """The id of the chapter's heading in every output format."""
+        return f"chapter-{self.number}"
+
+    @property
+    def heading(self) -> str:
+        """The heading as the book prints it."""
+        return f"Chapter {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One ``##`` section of a research entry."""
+
+    title: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A research entry: a study, its reference as a CSL-JSON item, and the entry's sections."""
+
+    key: str
+    path: Path
+    csl: dict[str, Any]
+    sections: tuple[Section, ...]
+    further_reading: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """Every work the book may cite, by key: research entries and plain references."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locations: dict[str, SourceLocation] = field(default_factory=dict)
+
+    def item(self, key: str) -> dict[str, Any]:
+        """The CSL-JSON item of ``key`` (an entry's reference or a plain reference)."""
+        if key in self.entries:
+            return self.entries[key].csl
+        return self.references[key]
+
+    @property
+    def keys(self) -> list[str]:
+        """All citable keys, sorted."""
+        return sorted({*self.entries, *self.references})
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited key in a chapter, where it stands."""
+
+    key: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class AssembledBook:
+    """One Pandoc Markdown document with its metadata: the input of every renderer."""
+
+    markdown: str
+    metadata: dict[str, Any]
+    csl_path: Path
+    resource_root: Path
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One output file, rendered in memory."""
+
+    format: str
+    filename: str
+    data: bytes

@@ -1,0 +1,87 @@
+"""The build, as ordered stages over plain data.
+
+1. :func:`gather`: read and validate everything (config, chapters, entries,
+   citations, style). ``check`` stops here.
+2. :func:`~quire.assemble.assemble_book`: one Markdown document.
+3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved.
+4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel.
+5. :func:`~quire.output.write_artifacts`: the only stage that writes outputs.
+
+Stages 3 and 4 are pure functions of their inputs and cached by content hash
+in ``build/.cache``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble import assemble_book
+from .cache import ContentCache
+from .citations.keys import check_citation_keys, collect_citations
+from .citations.style import style_path
+from .config import BookConfig, load_config
+from .entries.store import load_bibliography
+from .errors import QuireError, Reporter, raise_all
+from .manuscript import read_chapters
+from .model import AssembledBook, Bibliography, Chapter, Citation
+from .output import build_lock, write_artifacts
+from .render.formats import render_all
+from .render.parse import parse_book
+
+CACHE_DIR = ".cache"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the build reads, validated."""
+
+    config: BookConfig
+    chapters: list[Chapter]
+    bibliography: Bibliography
+    citations: list[Citation]
+    csl_path: Path
+
+
+def gather(root: Path, reporter: Reporter) -> Sources:
+    """Read and check the whole project; every problem found is reported together."""
+    config = load_config(root)
+    errors: list[QuireError] = []
+    chapters: list[Chapter] = []
+    bibliography = Bibliography()
+    try:
+        chapters = read_chapters(config)
+    except QuireError as exc:
+        errors.append(exc)
+    try:
+        bibliography = load_bibliography(config.root)
+    except QuireError as exc:
+        errors.append(exc)
+    try:
+        csl = style_path(config)
+    except QuireError as exc:
+        errors.append(exc)
+    raise_all(errors)
+    citations = collect_citations(chapters)
+    check_citation_keys(citations, bibliography)
+    return Sources(config, chapters, bibliography, citations, csl)
+
+
+def assemble(sources: Sources) -> AssembledBook:
+    """Stage 2: the single document every format is made from."""
+    return assemble_book(sources.config, sources.chapters, sources.bibliography,
+                         sources.citations, sources.csl_path)
+
+
+def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
+          *, use_cache: bool = True) -> list[Path]:
+    """Build the book; return the files written. Nothing is written unless all succeed."""
+    sources = gather(root, reporter)
+    config = sources.config
+    book = assemble(sources)
+    cache = ContentCache(config.build_dir / CACHE_DIR if use_cache else None)
+    with build_lock(config.build_dir):
+        ast = parse_book(book, config.source_date_epoch, cache, reporter)
+        artifacts = render_all(formats or config.output.formats, ast, config, cache, reporter)
+        reporter.finish()
+        return write_artifacts(artifacts, config.build_dir)

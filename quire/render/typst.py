@@ -1,0 +1,31 @@
+"""Compiling the book's Typst source to PDF with the ``typst`` wheel (no TeX).
+
+The compiler sees only the project folder (its ``root``) and the fonts it
+ships, never the system's: the PDF is the same on every machine, embeds every
+font it uses, and a ``#read`` or ``#include`` cannot reach outside the project.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import QuireError, SourceLocation
+
+
+def compile_typst(source: bytes, root: Path, template: Path) -> bytes:
+    """Compile Typst ``source`` to PDF bytes; errors name the template or the book."""
+    import typst
+
+    fonts = root / "fonts"
+    try:
+        return typst.compile(source, root=str(root), format="pdf", ignore_system_fonts=True,
+                             font_paths=[str(fonts)] if fonts.is_dir() else [])
+    except typst.TypstError as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+        hints = "; ".join(getattr(exc, "hints", []) or [])
+        raise QuireError(f"Typst could not make the PDF: {message}"
+                         + (f" ({hints})" if hints else ""),
+                         SourceLocation(template)) from None
+
+
