@@ -20,7 +20,6 @@ from .yamlsource import key_line
 CHAPTER_DIR = Path("manuscript") / "chapters"
 _NUMBER = re.compile(r"^(\d+)(?:[-_ .]|$)")
 _HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{[^}]*\})?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def chapter_files(config: BookConfig) -> list[ChapterRef]:
@@ -67,13 +66,8 @@ def read_chapter(path: Path) -> Chapter:
     meta, meta_node, body_start = split_front_matter(text, path)
     number = _number(path, meta, meta_node)
     lines = text.split("\n")
-    fenced = False
     for index in range(body_start - 1, len(lines)):
         line = lines[index]
-        if _FENCE.match(line):
-            fenced = not fenced
-        if fenced:
-            continue
         match = _HEADING.match(line)
         if match:
             title = str(meta.get("title") or match.group("title")).strip()

@@ -40,9 +40,16 @@ def build_lock(folder: Path) -> Iterator[None]:
         raise QuireError(f"cannot lock the build folder: {exc.strerror}",
                          SourceLocation(folder)) from None
     try:
+        remove_stale_temporaries(folder)
         yield
     finally:
         lock.release()
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a killed build left behind (only under the lock)."""
+    for stale in folder.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def write_artifacts(artifacts: list[Artifact], folder: Path) -> list[Path]:

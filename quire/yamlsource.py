@@ -26,6 +26,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         line = first_line + mark.line if mark is not None else first_line
         column = mark.column + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            problem += f" ({exc.context} that starts at line {first_line + exc.context_mark.line})"
         raise QuireError(f"invalid YAML: {problem}", SourceLocation(path, line, column)) from None
     except YAMLError as exc:
         raise QuireError(f"invalid YAML: {exc}", SourceLocation(path, first_line)) from None

@@ -1,0 +1,66 @@
+"""Shared fixtures: example book projects, CLI runs, and one build of the sample book."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BOOKS = Path(__file__).resolve().parent / "books"
+SAMPLE_PARTS = ("book.yaml", "manuscript", "bibliography", "templates")
+
+
+@dataclass
+class CliResult:
+    """What one run of build.py did."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> CliResult:
+    """Run ``build.py`` as a user would, in a fresh interpreter."""
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or REPO, check=False)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def copy_sample_book(dest: Path) -> Path:
+    """A copy of the author's book (the repository's own project) in ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        elif source.is_file():
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+@pytest.fixture
+def book_project(tmp_path: Path):
+    """Copy an example book from tests/books/ into a temporary folder."""
+
+    def make(name: str = "minimal") -> Path:
+        dest = tmp_path / name
+        shutil.copytree(BOOKS / name, dest)
+        return dest
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample book built once through the CLI: format -> output path."""
+    project = copy_sample_book(tmp_path_factory.mktemp("sample"))
+    result = run_cli("--project", project, "build", "--format", "all", "--strict")
+    assert result.code == 0, result.err
+    outputs = {Path(line).suffix[1:]: REPO / line for line in result.out.split()}
+    assert set(outputs) == {"epub", "pdf", "docx"}
+    return outputs

