@@ -24,14 +24,20 @@ def content_key(*parts: bytes | str) -> str:
 
 
 class ContentCache:
-    """Stage results stored in files named by their content key."""
+    """Stage results stored in files named by their content key.
 
-    def __init__(self, folder: Path | None) -> None:
+    With ``read=False`` every stage runs again and its result refreshes the cache.
+    """
+
+    def __init__(self, folder: Path | None, *, read: bool = True) -> None:
         self.folder = folder
+        self.read = read
+        self.used: set[str] = set()
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The stored result, or None."""
-        if self.folder is None:
+        self.used.add(f"{kind}-{key}")
+        if self.folder is None or not self.read:
             return None
         try:
             return (self.folder / f"{kind}-{key}").read_bytes()
@@ -50,3 +56,11 @@ class ContentCache:
             os.replace(tmp, self.folder / f"{kind}-{key}")
         except OSError:
             pass
+
+    def prune(self) -> None:
+        """Delete every stored result this build did not ask for (stale versions)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)

@@ -56,7 +56,7 @@ def main(ctx: click.Context, project: Path) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice([*FORMATS, "all"]), default=None,
               help="One format, or all (default: book.yaml's output.formats).")
 @click.option("--strict", "-W", is_flag=True, help="Treat warnings as errors.")
-@click.option("--no-cache", is_flag=True, help="Ignore cached stage results.")
+@click.option("--no-cache", is_flag=True, help="Recompute every stage (and refresh the cache).")
 @click.pass_obj
 def build(project: Path, fmt: str | None, strict: bool, no_cache: bool) -> None:
     """Build the book into DIR/build/ and print the files written."""

@@ -79,9 +79,11 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
     sources = gather(root, reporter)
     config = sources.config
     book = assemble(sources)
-    cache = ContentCache(config.build_dir / CACHE_DIR if use_cache else None)
+    cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
     with build_lock(config.build_dir):
         ast = parse_book(book, config.source_date_epoch, cache, reporter)
         artifacts = render_all(formats or config.output.formats, ast, config, cache, reporter)
         reporter.finish()
-        return write_artifacts(artifacts, config.build_dir)
+        written = write_artifacts(artifacts, config.build_dir)
+        cache.prune()
+        return written
