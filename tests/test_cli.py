@@ -67,3 +67,15 @@ def test_single_format(book_project):
     assert result.code == 0, result.err
     assert [p.name for p in (root / "build").glob("*.docx")] == ["a-minimal-book.docx"]
     assert not list((root / "build").glob("*.pdf"))
+
+
+def test_docx_footnotes_are_word_footnotes(book_project):
+    import zipfile
+
+    root = book_project("minimal")
+    assert run_cli("--project", root, "build", "--format", "docx").code == 0
+    with zipfile.ZipFile(root / "build" / "a-minimal-book.docx") as zf:
+        footnotes = zf.read("word/footnotes.xml").decode()
+        document = zf.read("word/document.xml").decode()
+    assert "The footnote" in footnotes and "text." in footnotes
+    assert "<w:footnoteReference" in document
