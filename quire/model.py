@@ -1,6 +1,7 @@
 """Plain data passed between the build's stages.
 
 - :class:`Chapter`: one manuscript chapter, read but not yet transformed.
+- :class:`Quotation`: a chapter's passage quoted in a research entry.
 - :class:`Entry`: one research entry (a study the book uses) with its CSL-JSON reference.
 - :class:`Bibliography`: every citable work: research entries and plain references.
 - :class:`Citation`: one ``@key`` found in a chapter, with its location.
@@ -49,14 +50,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """A passage of a chapter quoted in a research entry, with where the entry quotes it."""
+
+    chapter: int
+    text: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
 class Entry:
-    """A research entry: a study, its reference as a CSL-JSON item, and the entry's sections."""
+    """A research entry: a study, its reference as a CSL-JSON item, and the entry's sections.
+
+    ``citation`` is the reference as the author wrote it; ``csl`` is what the build formats.
+    """
 
     key: str
     path: Path
     csl: dict[str, Any]
     sections: tuple[Section, ...]
     further_reading: tuple[str, ...] = ()
+    quotations: tuple[Quotation, ...] = ()
+    citation: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,44 @@ def test_docx_footnotes_are_word_footnotes(book_project):
         document = zf.read("word/document.xml").decode()
     assert "The footnote" in footnotes and "text." in footnotes
     assert "<w:footnoteReference" in document
+
+
+def test_cite_parse_prints_csl_json_and_apa():
+    import json
+
+    result = run_cli("cite", "--parse", "van IJzendoorn, M. H., Schuengel, C., & "
+                     "Bakermans-Kranenburg, M. J. (1999). Disorganized attachment in early "
+                     "childhood. *Development and Psychopathology*, *11*(2), 225--250. "
+                     "https://doi.org/10.1017/S0954579499002035")
+    assert result.code == 0, result.err
+    body, _, apa = result.out.rstrip("\n").rpartition("\n")
+    item = json.loads(body)
+    assert item["author"][0] == {"non-dropping-particle": "van", "family": "IJzendoorn",
+                                 "given": "M. H."}
+    assert (item["type"], item["volume"], item["issue"], item["page"], item["DOI"]) == (
+        "article-journal", "11", "2", "225-250", "10.1017/S0954579499002035")
+    assert apa == ("van IJzendoorn, M. H., Schuengel, C., & Bakermans-Kranenburg, M. J. (1999). "
+                   "Disorganized attachment in early childhood. *Development and "
+                   "Psychopathology*, *11*(2), 225–250. https://doi.org/10.1017/S0954579499002035")
+
+
+def test_cite_parse_error_has_no_traceback():
+    result = run_cli("cite", "--parse", "Nobody. A title without a date.")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith("<--parse>: error: cannot parse APA reference")
+
+
+def test_entries_json_lists_the_sample_entry():
+    import json
+
+    result = run_cli("entries", "--json")
+    assert result.code == 0, result.err
+    [entry] = json.loads(result.out)
+    assert entry["key"] == "rizzolatti2004"
+    assert entry["reference"]["volume"] == "27"
+    assert [s["title"] for s in entry["sections"]][:2] == [
+        "What This Research Found", "How This Research Is Used in the Book"]
+    assert entry["sections"][0]["text"].startswith("Giacomo Rizzolatti and Laila Craighero")
+    assert [q["chapter"] for q in entry["quotations"]] == [9, 11, 18]
+    assert entry["quotations"][1]["text"].startswith("Your mirror system was constantly")
+    assert len(entry["further-reading"]) == 6

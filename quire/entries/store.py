@@ -16,9 +16,11 @@ from typing import Any
 
 from ..errors import QuireError, SourceLocation, raise_all
 from ..frontmatter import split_front_matter
-from ..model import Bibliography, Entry, Section
+from ..model import Bibliography, Entry, Quotation, Section
 from ..textfiles import read_text
 from ..yamlsource import key_line, plain
+from .canonical import parse_body
+from .seed_format import QUOTATION
 
 ENTRY_DIR = Path("bibliography") / "entries"
 REFERENCES_FILE = Path("bibliography") / "references.json"
@@ -89,23 +91,15 @@ def read_entry(path: Path) -> Entry:
     if not isinstance(further, list) or not all(isinstance(k, str) for k in further):
         raise QuireError("'further-reading' must be a list of reference keys",
                          SourceLocation(path, key_line(node, "further-reading", 2) or 1))
-    body = text.split("\n")[body_line - 1:]
-    return Entry(key, path, csl, tuple(_sections(body, body_line)), tuple(further))
-
-
-def _sections(lines: list[str], first_line: int) -> list[Section]:
-    sections: list[Section] = []
-    title, start, buffer = None, first_line, []
-    for offset, line in enumerate(lines):
-        if line.startswith("## "):
-            if title is not None:
-                sections.append(Section(title, "\n".join(buffer).strip(), start))
-            title, start, buffer = line[3:].strip(), first_line + offset, []
-        elif title is not None:
-            buffer.append(line)
-    if title is not None:
-        sections.append(Section(title, "\n".join(buffer).strip(), start))
-    return sections
+    citation = meta.get("citation", "")
+    if not isinstance(citation, str):
+        raise QuireError("'citation' must be the reference as text",
+                         SourceLocation(path, key_line(node, "citation", 2) or 1))
+    body = parse_body(text.split("\n")[body_line - 1:], body_line, path)
+    sections = tuple(Section(s.title, s.text, s.line) for s in body)
+    quotations = tuple(Quotation(b.chapter, b.text, SourceLocation(path, b.line))
+                       for s in body for b in s.blocks if b.kind == QUOTATION and b.chapter)
+    return Entry(key, path, csl, sections, tuple(further), quotations, citation)
 
 
 def check_csl_item(item: dict[str, Any], location: SourceLocation) -> dict[str, Any]:
