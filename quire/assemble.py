@@ -2,8 +2,8 @@
 
 Front matter comes from metadata (title page, contents), then the chapters in
 order, each opened by ``# Chapter N: Title {#chapter-N}``, then the back matter
-(the reference list). Chapter text is passed through as data: nothing in it is
-evaluated.
+(the reference list). Citations are resolved first (:mod:`quire.citations.resolve`).
+Chapter text is passed through as data: nothing in it is evaluated.
 """
 
 from __future__ import annotations
@@ -12,23 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from .config import BookConfig
-from .model import AssembledBook, Bibliography, Chapter, Citation
+from .citations.resolve import references_markdown, resolve_citations
+from .model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
 
 
 def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bibliography,
-                  citations: list[Citation], csl_path: Path) -> AssembledBook:
-    """One document holding the whole book, and the metadata pandoc needs."""
+                  csl_path: Path) -> AssembledBook:
+    """One document holding the whole book, citations resolved, and its metadata."""
+    resolved = resolve_citations(chapters, bibliography, csl_path)
     parts = [f"# {chapter.heading} {{#{chapter.anchor} .chapter}}\n\n{chapter.body.strip()}\n"
-             for chapter in chapters]
-    cited = sorted({c.key for c in citations})
-    if cited:
-        parts.append(f"# {REFERENCES_HEADING} {{#references .unnumbered .backmatter}}\n\n"
-                     "::: {#refs}\n:::\n")
-    metadata = book_metadata(config)
-    metadata["references"] = [bibliography.item(key) for key in cited]
-    return AssembledBook("\n".join(parts), metadata, csl_path, config.root)
+             for chapter in resolved.chapters]
+    if resolved.references:
+        parts.append(references_markdown(resolved.references, REFERENCES_HEADING))
+    return AssembledBook("\n".join(parts), book_metadata(config), csl_path, config.root)
 
 
 def book_metadata(config: BookConfig) -> dict[str, Any]:
@@ -38,8 +36,6 @@ def book_metadata(config: BookConfig) -> dict[str, Any]:
         "author": list(config.authors),
         "lang": config.language,
         "date": config.date.isoformat(),
-        "link-citations": True,
-        "link-bibliography": True,
         "toc-title": "Contents",
     }
     for key, value in (("subtitle", config.subtitle), ("publisher", config.publisher),

@@ -136,6 +136,7 @@ def cite(project: Path, text: str) -> None:
     """Parse an APA reference: print its CSL-JSON and the APA re-rendering of it."""
     import json
 
+    from .citations.markdown import markdown_text
     from .citations.references import format_reference
     from .citations.style import default_style
     from .entries.apa_parser import parse_reference
@@ -147,4 +148,4 @@ def cite(project: Path, text: str) -> None:
 
     item, rendered = _run(action, strict=False)
     click.echo(json.dumps(item, indent=2, ensure_ascii=False))
-    click.echo(rendered)
+    click.echo(markdown_text(rendered))

@@ -70,7 +70,7 @@ def gather(root: Path, reporter: Reporter) -> Sources:
 def assemble(sources: Sources) -> AssembledBook:
     """Stage 2: the single document every format is made from."""
     return assemble_book(sources.config, sources.chapters, sources.bibliography,
-                         sources.citations, sources.csl_path)
+                         sources.csl_path)
 
 
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,

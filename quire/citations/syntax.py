@@ -1,53 +1,167 @@
-"""Finding citation keys in Pandoc Markdown, with their line and column.
+"""Pandoc citation syntax in chapter Markdown: groups, items, locators, and where they stand.
 
-Pandoc's citation syntax: ``[@key]``, ``@key``, ``[@key, p. 12]``, ``[-@key]``,
-``[see @a; @b, for a review]``, and ``@{key with odd characters}``. A key
-starts with a letter, digit or ``_`` and may contain single internal
-punctuation from ``:.#$%&-+?<>~/``. An ``@`` inside a word (an e-mail
-address), a URL, an autolink, a link target or code is not a citation.
+Forms (Pandoc's): ``[@key]`` (parenthetical), ``@key`` and ``@key [p. 33]``
+(narrative: author in the running text), ``[-@key]`` (author suppressed),
+``[@key, p. 12]``, ``[@key, pp. 3-5]``, ``[@key, chap. 2]`` (locators),
+``[see @a; @b, for a review]`` (several works, prefixes and suffixes), and
+``@{key with odd characters}``.
+
+Vocabulary: a *citation group* is one citation as it stands in the text
+(bracketed, or narrative); it holds *cite items*, one per work. A key starts
+with a letter, digit or ``_`` and may hold single internal punctuation from
+``:.#$%&-+?<>~/``. An ``@`` inside a word (an e-mail address), a URL, an
+autolink, a link target, inline code or a fenced code block is not a citation.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceLocation
 from ..model import Citation
 
 _KEY = r"(?:\{(?P<braced>[^{}\n]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*))"
-_CITE = re.compile(r"(?<![\w.+\-/@])-?@" + _KEY)
+_CITE = re.compile(r"(?<![\w.+\-/@])(?P<minus>-)?@" + _KEY)
+_GROUP = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[:])")
+_NARRATIVE_LOCATOR = re.compile(r"[ \t]\[(?P<body>[^\[\]@]+)\](?![(\[:])")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_URL = re.compile(r"<[^<>\s]+>|\]\([^)\s]*\)|\b(?:https?|ftp|mailto):[^\s<>)\]]+|\bwww\.[^\s<>)\]]+")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+_URL = re.compile(r"<[^<>\s]+>|\]\([^)\s]*\)|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
+                  r"|\bwww\.[^\s<>)\]]+")
+
+#: Pandoc's English locator terms and the CSL locator label each stands for.
+LOCATOR_TERMS: dict[str, str] = {}
+for _label, _terms in {
+    "book": "bk. bks. book books", "chapter": "chap. chaps. ch. chapter chapters",
+    "column": "col. cols. column columns", "figure": "fig. figs. figure figures",
+    "folio": "fol. fols. folio folios", "line": "l. ll. line lines",
+    "note": "n. nn. note notes", "opus": "op. opp. opus", "page": "p. pp. page pages",
+    "paragraph": "para. paras. paragraph paragraphs \u00b6 \u00b6\u00b6",
+    "part": "pt. pts. part parts", "section": "sec. secs. section sections \u00a7 \u00a7\u00a7",
+    "verse": "v. vv. verse verses", "volume": "vol. vols. volume volumes",
+}.items():
+    for _term in _terms.split():
+        LOCATOR_TERMS[_term] = _label
+_TERMS = "|".join(re.escape(t) for t in sorted(LOCATOR_TERMS, key=len, reverse=True))
+_VALUE = r"[0-9ivxlcdmIVXLCDM]+[a-z]?(?:\s*[-\u2013\u2014,&]\s*[0-9ivxlcdmIVXLCDM]+[a-z]?)*"
+_LOCATOR = re.compile(r"^\s*,?\s*(?:(?P<label>" + _TERMS + r")(?<=\.)\s*|(?P<label2>" + _TERMS
+                      + r")\s+)?(?P<value>" + _VALUE + r")(?P<suffix>.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One cited work inside a citation group."""
+
+    key: str
+    location: SourceLocation
+    prefix: str = ""
+    suffix: str = ""
+    locator: tuple[str, str] | None = None  # (CSL label, value)
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True)
+class CitationGroup:
+    """One citation as it stands in the text: its items, its mode, its span in the text."""
+
+    items: tuple[CiteItem, ...]
+    narrative: bool
+    start: int
+    end: int
+
+
+def find_citation_groups(text: str, path: Path, first_line: int = 1) -> list[CitationGroup]:
+    """Every citation group in ``text`` (which starts at ``first_line`` of ``path``)."""
+    masked = mask(text)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(offset: int) -> SourceLocation:
+        line = _line_index(starts, offset)
+        return SourceLocation(path, first_line + line, offset - starts[line] + 1)
+
+    groups: list[CitationGroup] = []
+    taken: list[tuple[int, int]] = []
+    for match in _GROUP.finditer(masked):
+        items = _bracket_items(text, masked, match.start("body"), match.end("body"), where)
+        if items:
+            groups.append(CitationGroup(tuple(items), False, match.start(), match.end()))
+            taken.append((match.start(), match.end()))
+    for match in _CITE.finditer(masked):
+        if any(a <= match.start() < b for a, b in taken) or match.group("minus"):
+            continue
+        key = match.group("braced") or match.group("plain")
+        end, locator, suffix = match.end(), None, ""
+        after = _NARRATIVE_LOCATOR.match(masked, match.end())
+        if after:
+            locator, suffix = parse_locator(text[after.start("body"):after.end("body")])
+            end = after.end()
+        item = CiteItem(key, where(match.start()), suffix=suffix, locator=locator)
+        groups.append(CitationGroup((item,), True, match.start(), end))
+    return sorted(groups, key=lambda g: g.start)
+
+
+def _bracket_items(text: str, masked: str, start: int, end: int, where) -> list[CiteItem]:
+    items = []
+    offset = start
+    for part in masked[start:end].split(";"):
+        cite = _CITE.search(part)
+        if cite is None:
+            return []  # a bracket with a part that cites nothing is not a citation
+        at = offset + cite.start()
+        original = text[offset:offset + len(part)]
+        prefix = original[:cite.start()].strip()
+        locator, suffix = parse_locator(original[cite.end():])
+        items.append(CiteItem(cite.group("braced") or cite.group("plain"), where(at),
+                              prefix, suffix, locator, bool(cite.group("minus"))))
+        offset += len(part) + 1
+    return items
+
+
+def parse_locator(rest: str) -> tuple[tuple[str, str] | None, str]:
+    """Split the text after a key into a locator (label, value) and the suffix."""
+    match = _LOCATOR.match(rest)
+    if match:
+        label = match.group("label") or match.group("label2")
+        value = match.group("value")
+        if label or value[0].isdigit():
+            return (LOCATOR_TERMS[label] if label else "page", value.strip()), \
+                _suffix(match.group("suffix"))
+    return None, _suffix(rest)
+
+
+def _suffix(text: str) -> str:
+    text = text.strip()
+    if text and text[0] not in ",;.:":
+        text = " " + text
+    return text
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def mask(text: str) -> str:
+    """Blank out fenced code, code spans and URLs, keeping every other character in place."""
+    lines = text.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if found and (fence is None or found.group(1).startswith(fence)):
+            fence = found.group(1)[0] * len(found.group(1)) if fence is None else None
+            lines[index] = " " * len(line)
+        elif fence is not None:
+            lines[index] = " " * len(line)
+    text = "\n".join(lines)
+    for pattern in (_CODE_SPAN, _URL):
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
 
 
 def find_citations(text: str, path: Path, first_line: int = 1) -> list[Citation]:
-    """Every citation key in ``text`` (which starts at ``first_line`` of ``path``)."""
-    found: list[Citation] = []
-    fence: str | None = None
-    for offset, line in enumerate(text.split("\n")):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * len(marker)
-                continue
-            if marker.startswith(fence):
-                fence = None
-                continue
-        if fence is not None:
-            continue
-        masked = _mask(line)
-        for match in _CITE.finditer(masked):
-            key = match.group("braced") or match.group("plain")
-            column = match.start() + 1
-            found.append(Citation(key, SourceLocation(path, first_line + offset, column)))
-    return found
-
-
-def _mask(line: str) -> str:
-    """Blank out code spans and URLs, keeping every other column where it is."""
-    for pattern in (_CODE_SPAN, _URL):
-        line = pattern.sub(lambda m: " " * len(m.group(0)), line)
-    return line
+    """Every cited key in ``text``, with its location, in reading order."""
+    return [Citation(item.key, item.location)
+            for group in find_citation_groups(text, path, first_line) for item in group.items]

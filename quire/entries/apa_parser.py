@@ -210,7 +210,7 @@ def _details(details: str | None, item: dict[str, Any]) -> None:
         if edition:
             item["edition"] = edition.group(1)
         elif part.endswith(" ed."):
-            item["edition"] = part[:-4]
+            item["edition"] = part  # "Rev. ed.": the style prints a non-numeric edition as is
         elif part.startswith("Vol. "):
             item["volume"] = part[5:]
         elif re.match(r"^pp?\. ", part):

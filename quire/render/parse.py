@@ -1,4 +1,4 @@
-"""Parsing the assembled book once into a pandoc AST (JSON), citations resolved.
+"""Parsing the assembled book once into a pandoc AST (JSON).
 
 Every format is rendered from this one AST, so the resolved text is the same in
 EPUB, PDF and DOCX, and Markdown is parsed once, not once per format. The
@@ -16,9 +16,10 @@ from ..errors import Reporter
 from ..model import AssembledBook
 from .pandoc import pandoc_version, run_pandoc
 
-#: Pandoc Markdown, minus metadata blocks: a ``---`` block in a chapter is text,
-#: never settings that could change the book's title or options.
-INPUT_FORMAT = "markdown-yaml_metadata_block"
+#: Pandoc Markdown, minus metadata blocks (a ``---`` block in a chapter is text,
+#: never settings that could change the book's title or options) and minus
+#: citations (quire resolved them; an ``@`` left in the text is text).
+INPUT_FORMAT = "markdown-yaml_metadata_block-citations"
 
 #: Metadata that only steers citation processing. Pandoc keeps it in the tree,
 #: and the DOCX writer would store it (local file paths included) in the file.
@@ -28,25 +29,16 @@ PROCESSING_KEYS = ("bibliography", "csl", "references", "link-citations",
 
 def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
                reporter: Reporter) -> bytes:
-    """The book as pandoc JSON, with citations and the reference list resolved."""
-    meta = dict(book.metadata)
-    references = meta.pop("references")
-    meta_json = json.dumps(meta, sort_keys=True, ensure_ascii=False)
-    refs_json = json.dumps(references, sort_keys=True, ensure_ascii=False, indent=1)
-    csl = book.csl_path.read_bytes()
-    key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json, refs_json, csl)
+    """The book as pandoc JSON (its citations are resolved already)."""
+    meta_json = json.dumps(book.metadata, sort_keys=True, ensure_ascii=False)
+    key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json)
     cached = cache.get("ast", key)
     if cached is not None:
         return cached
     with tempfile.TemporaryDirectory(prefix="quire-") as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(meta_json, encoding="utf-8")
-        refs_file = Path(tmp) / "references.json"
-        refs_file.write_text(refs_json, encoding="utf-8")
-        args = ["-f", INPUT_FORMAT, "-t", "json", f"--metadata-file={meta_file}",
-                f"--csl={book.csl_path}"]
-        if references:
-            args += ["--citeproc", f"--bibliography={refs_file}"]
+        args = ["-f", INPUT_FORMAT, "-t", "json", f"--metadata-file={meta_file}"]
         result = run_pandoc(args, book.markdown.encode("utf-8"), cwd=book.resource_root,
                             epoch=epoch, what="book's document tree")
     for warning in result.warnings:

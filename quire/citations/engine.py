@@ -1,0 +1,263 @@
+"""The citation engine: citeproc-py, driven by the CSL style, with its gaps closed.
+
+citeproc-py renders one parenthetical citation and one bibliography entry at a
+time. What it lacks is built here on top of it, each time from the style's
+own XML and the locale's terms (no style's wording is written in Python):
+
+- *author-in-text* (``@key``) and *suppress-author* (``[-@key]``): two variants
+  of the style are derived from its XML. The *names element* of the citation
+  layout is its first ``<names>``, or ``<text macro>`` whose macro renders
+  names. The suppress-author variant removes it; the author-only variant keeps
+  only it, with ``and="symbol"`` turned into ``and="text"`` (running text says
+  "and", the locale's term; parentheses keep "&").
+- *year suffixes*, when the citation element asks for
+  ``disambiguate-add-year-suffix``: works whose citations would read the same
+  get "a", "b", ... in bibliography order, through the ``year-suffix``
+  variable, so the style decides where the letter goes.
+- ``collapse="year"``: consecutive works by the same names are joined with
+  ``cite-group-delimiter`` ("Koriat, 2008a, 2008b").
+- the bibliography is sorted with the style's ``<sort>``; doubled punctuation
+  is collapsed; a URL is not introduced by the "retrieved" term when the work
+  has no access date (CSL styles write "Retrieved <date>, from"; with no date
+  the term is left dangling).
+
+Items are CSL-JSON dicts keyed by citation key. Output is Pandoc Markdown:
+each cited work's text links to ``#ref-<key>``, its reference-list entry.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import citeproc_fixes
+from .markdown import GT, LT, html_to_markdown
+
+NS = "http://purl.org/net/xbiblio/csl"
+C = f"{{{NS}}}"
+_OPEN, _MID, _CLOSE = "\ue010", "\ue011", "\ue012"
+_PIECE = re.compile(_OPEN + r"(\d+)" + _MID + "(.*?)" + _CLOSE, re.S)
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One work to cite, as the engine needs it (see :class:`~.syntax.CiteItem`)."""
+
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+    locator: tuple[str, str] | None = None
+    suppress_author: bool = False
+
+
+class _Variant:
+    """citeproc-py loaded with one variant of the style, every cited item registered."""
+
+    def __init__(self, xml: bytes, items: list[dict[str, Any]]) -> None:
+        from citeproc import (Citation, CitationItem, CitationStylesBibliography,
+                              CitationStylesStyle, formatter)
+        from citeproc.source.json import CiteProcJSON
+
+        self.style = CitationStylesStyle(io.BytesIO(xml), validate=False)
+        self.bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items),
+                                                       formatter.html)
+        for item in items:
+            self.bibliography.register(Citation([CitationItem(item["id"].lower())]))
+        self.bibliography.sort()
+
+    def cite(self, cites: list[tuple[str, Cite | None]]) -> str:
+        """Render one citation of (key, cite) pairs; the cite's locator is used if given."""
+        from citeproc import Citation, CitationItem, Locator
+
+        citation_items = []
+        for index, (key, cite) in enumerate(cites):
+            options: dict[str, Any] = {"prefix": f"{_OPEN}{index}{_MID}", "suffix": _CLOSE}
+            if cite is not None and cite.locator is not None:
+                options["locator"] = Locator(*cite.locator)
+            citation_items.append(CitationItem(key.lower(), **options))
+        citation = Citation(citation_items)
+        self.bibliography.register(citation)
+        return str(self.bibliography.cite(citation, lambda item: None))
+
+
+class CitationEngine:
+    """Formats every citation and the reference list of one book with one CSL style."""
+
+    def __init__(self, style: Path, items: dict[str, dict[str, Any]]) -> None:
+        citeproc_fixes.apply()
+        self.keys = {key.lower(): key for key in items}
+        tree = etree.parse(str(style))
+        citation = tree.getroot().find(f"{C}citation")
+        if citation is None:
+            raise ValueError("the style has no <citation>")
+        self.layout_prefix, self.layout_suffix, self.delimiter = (
+            _attr(citation, "layout", "prefix"), _attr(citation, "layout", "suffix"),
+            _attr(citation, "layout", "delimiter"))
+        self.collapse = citation.get("collapse", "")
+        self.group_delimiter = citation.get("cite-group-delimiter", ", ")
+        self.after_collapse = citation.get("after-collapse-delimiter", self.delimiter)
+        data = [_for_citeproc(key, item) for key, item in sorted(items.items())]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if citation.get("disambiguate-add-year-suffix") == "true":
+                data = self._add_year_suffixes(tree, data)
+            self.items = {item["id"]: item for item in data}
+            self.normal = _Variant(etree.tostring(tree), data)
+            self.suppressed = _Variant(_suppress_author(tree), data)
+            self.author_only = _Variant(_author_only(tree), data)
+            self.retrieved = _term(self.normal, "retrieved")
+
+    def _add_year_suffixes(self, tree: etree._ElementTree,
+                           data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        variant = _Variant(etree.tostring(tree), data)
+        order = [self.keys[k] for k in variant.bibliography.keys]
+        alike: dict[str, list[str]] = {}
+        for key in order:
+            alike.setdefault(variant.cite([(key, None)]), []).append(key)
+        letters = {key: chr(ord("a") + i)
+                   for keys in alike.values() if len(keys) > 1 for i, key in enumerate(keys)}
+        return [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
+                else item for item in data]
+
+    # -- citations -----------------------------------------------------------
+
+    def cite(self, cites: list[Cite], narrative: bool = False) -> str:
+        """One citation group as Markdown, each work linked to its reference."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if narrative:
+                return self._narrative(cites[0])
+            return self._parenthetical(cites)
+
+    def _pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
+        html = variant.cite([(c.key, c) for c in cites])
+        markdown = html_to_markdown(html)
+        return [(int(i), text.strip()) for i, text in _PIECE.findall(markdown)]
+
+    def _parenthetical(self, cites: list[Cite]) -> str:
+        ordered = self._pieces(self.normal, cites)
+        parts: list[str] = []
+        previous_author = None
+        for index, text in ordered:
+            cite = cites[index]
+            if cite.suppress_author:
+                text = self._pieces(self.suppressed, [cite])[0][1]
+            author = self._author(cite.key)
+            collapsed = (self.collapse.startswith("year") and parts and not cite.prefix
+                         and not cite.suppress_author and author == previous_author)
+            if collapsed:
+                text = self._pieces(self.suppressed, [cite])[0][1]
+            linked = self._decorate(cite, text)
+            if collapsed:
+                parts[-1] = (parts[-1][0], parts[-1][1] + self.group_delimiter + linked)
+            else:
+                parts.append((author, linked))
+            previous_author = author
+        body = self.delimiter.join(text for _, text in parts)
+        return _escape(self.layout_prefix) + body + _escape(self.layout_suffix)
+
+    def _narrative(self, cite: Cite) -> str:
+        author = self._author(cite.key)
+        rest = self._pieces(self.suppressed, [cite])[0][1]
+        rest = _escape(self.layout_prefix) + rest + cite.suffix + _escape(self.layout_suffix)
+        return f"[{author} {rest}](#ref-{cite.key})"
+
+    def _author(self, key: str) -> str:
+        return self._pieces(self.author_only, [Cite(key)])[0][1]
+
+    @staticmethod
+    def _decorate(cite: Cite, text: str) -> str:
+        prefix = f"{cite.prefix} " if cite.prefix else ""
+        return f"{prefix}[{text}](#ref-{cite.key}){cite.suffix}"
+
+    # -- the reference list ----------------------------------------------------
+
+    def bibliography(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(key, Markdown entry) for ``keys``, in the order the style sorts them."""
+        wanted = {k.lower() for k in keys}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            entries = [str(e) for e in self.normal.bibliography.bibliography()]
+        result = []
+        for lowered, entry in zip(self.normal.bibliography.keys, entries):
+            if lowered not in wanted:
+                continue
+            key = self.keys[lowered]
+            text = html_to_markdown(entry)
+            if self.retrieved and "accessed" not in self.items[key]:
+                text = re.sub(rf"(?i)\b{re.escape(self.retrieved)}\s+(?=<https?://)", "", text)
+            result.append((key, text))
+        return result
+
+
+def _attr(citation: etree._Element, child: str, name: str) -> str:
+    element = citation.find(f"{C}{child}")
+    return element.get(name, "") if element is not None else ""
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _for_citeproc(key: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The item as citeproc-py takes it: its key as id, ``<``/``>`` protected, no year suffix."""
+    clean = {k: (v.replace("<", LT).replace(">", GT) if isinstance(v, str) else v)
+             for k, v in item.items() if k not in ("custom", "year-suffix")}
+    clean["id"] = key
+    return clean
+
+
+def _names_element(layout: etree._Element, macros: dict[str, etree._Element]):
+    """The first element of the layout that renders names (directly or through a macro)."""
+    def renders_names(element: etree._Element, seen: frozenset[str] = frozenset()) -> bool:
+        if element.tag == f"{C}names":
+            return True
+        macro = element.get("macro")
+        if element.tag == f"{C}text" and macro in macros and macro not in seen:
+            return any(renders_names(e, seen | {macro}) for e in macros[macro].iter())
+        return False
+
+    return next((e for e in layout.iter() if e is not layout and renders_names(e)), None)
+
+
+def _layout_and_macros(tree: etree._ElementTree):
+    root = etree.fromstring(etree.tostring(tree))
+    macros = {m.get("name"): m for m in root.findall(f"{C}macro")}
+    return root, root.find(f"{C}citation/{C}layout"), macros
+
+
+def _suppress_author(tree: etree._ElementTree) -> bytes:
+    root, layout, macros = _layout_and_macros(tree)
+    names = _names_element(layout, macros)
+    if names is not None:
+        names.getparent().remove(names)
+    return etree.tostring(root)
+
+
+def _author_only(tree: etree._ElementTree) -> bytes:
+    root, layout, macros = _layout_and_macros(tree)
+    names = _names_element(layout, macros)
+    if names is not None:
+        for child in list(layout):
+            layout.remove(child)
+        layout.append(names)
+    for attribute in ("prefix", "suffix"):
+        layout.attrib.pop(attribute, None)
+    for element in root.iter():
+        if element.get("and") == "symbol":
+            element.set("and", "text")
+    return etree.tostring(root)
+
+
+def _term(variant: _Variant, name: str) -> str:
+    try:
+        term = variant.style.root.bibliography.layout.get_single_term(name)
+    except Exception:  # the locale lacks the term
+        return ""
+    return str(term or "")

@@ -1,0 +1,63 @@
+"""Resolving citations: every citation in the chapters replaced by its APA (or other CSL) text.
+
+This runs before pandoc, so the resolved text of a chapter is the same in
+EPUB, PDF and DOCX and can be read and diffed as Markdown. The reference list
+holds exactly the works cited, sorted as the style says, each entry a div
+``#ref-<key>`` that the in-text citations link to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import QuireError, SourceLocation
+from ..model import Bibliography, Chapter
+from .engine import Cite, CitationEngine
+from .syntax import find_citation_groups
+
+
+@dataclass(frozen=True)
+class ResolvedCitations:
+    """The chapters with citations replaced, and the reference list entries (key, Markdown)."""
+
+    chapters: list[Chapter]
+    references: list[tuple[str, str]]
+
+
+def resolve_citations(chapters: list[Chapter], bibliography: Bibliography,
+                      csl_path: Path) -> ResolvedCitations:
+    """Replace every citation in ``chapters``; the keys must already be known."""
+    found = [(chapter, find_citation_groups(chapter.body, chapter.path, chapter.body_line))
+             for chapter in chapters]
+    cited = list(dict.fromkeys(item.key for _, groups in found for g in groups for item in g.items))
+    if not cited:
+        return ResolvedCitations(list(chapters), [])
+    engine = make_engine(csl_path, {key: bibliography.item(key) for key in cited})
+    resolved = []
+    for chapter, groups in found:
+        body = chapter.body
+        for group in reversed(groups):
+            cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
+                     for i in group.items]
+            body = body[:group.start] + engine.cite(cites, group.narrative) + body[group.end:]
+        resolved.append(dataclasses.replace(chapter, body=body))
+    return ResolvedCitations(resolved, engine.bibliography(cited))
+
+
+def make_engine(csl_path: Path, items: dict) -> CitationEngine:
+    """A citation engine for the style; a style citeproc-py cannot use is the user's error."""
+    try:
+        return CitationEngine(csl_path, items)
+    except Exception as exc:  # citeproc-py and lxml raise many kinds on a broken style
+        raise QuireError(f"the citation style cannot be used: {exc}",
+                         SourceLocation(csl_path)) from None
+
+
+def references_markdown(references: list[tuple[str, str]], heading: str) -> str:
+    """The reference list section: a heading, then one entry div per work."""
+    entries = "\n".join(f"::: {{#ref-{key} .csl-entry custom-style=\"Bibliography\"}}\n{text}\n:::\n"
+                        for key, text in references)
+    return (f"# {heading} {{#references .unnumbered .backmatter}}\n\n"
+            f":::::: {{#refs .references .csl-bib-body .hanging-indent}}\n{entries}::::::\n")
