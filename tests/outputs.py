@@ -35,7 +35,9 @@ def epub_text(path: Path) -> str:
         items = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
         spine = re.findall(r'<itemref idref="([^"]+)"', opf)
         texts = [zf.read(base + items[idref]).decode("utf-8") for idref in spine]
-    return fold(unescape(re.sub(r"<[^>]+>", " ", " ".join(texts))))
+    text = re.sub(r"</?(?:p|div|h\d|li|ul|ol|blockquote|section|nav|br|tr|td)\b[^>]*>", " ",
+                  " ".join(texts))
+    return fold(unescape(re.sub(r"<[^>]+>", "", text)))
 
 
 def pdf_text(path: Path) -> str:

@@ -120,3 +120,20 @@ def test_entries_json_lists_the_sample_entry():
     assert [q["chapter"] for q in entry["quotations"]] == [9, 11, 18]
     assert entry["quotations"][1]["text"].startswith("Your mirror system was constantly")
     assert len(entry["further-reading"]) == 6
+
+
+def test_every_unknown_key_is_reported_in_one_run(book_project):
+    root = book_project("minimal")
+    first = root / "manuscript/chapters/01-beginnings.md"
+    second = root / "manuscript/chapters/02-endings.md"
+    first.write_text(first.read_text().replace("[@smith2020]", "[see @smith2021; @nobody]"))
+    second.write_text(second.read_text().replace("@smith2020", "@Smith2020"))
+    result = run_cli("--project", root, "build")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        f"{first}:3:38: error: unknown citation key 'smith2021' (did you mean 'smith2020'?)",
+        f"{first}:3:50: error: unknown citation key 'nobody'",
+        f"{second}:3:34: error: unknown citation key 'Smith2020' (keys are case-sensitive: "
+        "did you mean 'smith2020'?)",
+        "3 errors"]
+    assert not (root / "build").exists()

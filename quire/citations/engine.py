@@ -91,6 +91,7 @@ class CitationEngine:
 
     def __init__(self, style: Path, items: dict[str, dict[str, Any]]) -> None:
         citeproc_fixes.apply()
+        self._memo: dict[tuple[int, tuple[Cite, ...]], list[tuple[int, str]]] = {}
         self.keys = {key.lower(): key for key in items}
         tree = etree.parse(str(style))
         citation = tree.getroot().find(f"{C}citation")
@@ -136,11 +137,26 @@ class CitationEngine:
             return self._parenthetical(cites)
 
     def _pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
+        """(index in ``cites``, Markdown) of each work, in the order the style sorts them."""
+        memo_key = (id(variant), tuple(cites))
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._render_pieces(variant, cites)
+        return self._memo[memo_key]
+
+    def _render_pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
         html = variant.cite([(c.key, c) for c in cites])
         markdown = html_to_markdown(html)
         return [(int(i), text.strip()) for i, text in _PIECE.findall(markdown)]
 
     def _parenthetical(self, cites: list[Cite]) -> str:
+        # A prefix on the first work typed and a suffix on the last introduce and close the
+        # whole parenthesis ("see ...; ..., for a review"): they stay in place when sorted.
+        lead = cites[0].prefix if len(cites) > 1 else ""
+        tail = cites[-1].suffix if len(cites) > 1 else ""
+        if len(cites) > 1:
+            cites = [Cite(c.key, "" if i == 0 else c.prefix,
+                          "" if i == len(cites) - 1 else c.suffix, c.locator, c.suppress_author)
+                     for i, c in enumerate(cites)]
         ordered = self._pieces(self.normal, cites)
         parts: list[str] = []
         previous_author = None
@@ -159,7 +175,7 @@ class CitationEngine:
             else:
                 parts.append((author, linked))
             previous_author = author
-        body = self.delimiter.join(text for _, text in parts)
+        body = (f"{lead} " if lead else "") + self.delimiter.join(t for _, t in parts) + tail
         return _escape(self.layout_prefix) + body + _escape(self.layout_suffix)
 
     def _narrative(self, cite: Cite) -> str:
