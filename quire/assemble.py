@@ -2,7 +2,7 @@
 
 Front matter comes from metadata (title page, contents), then the chapters in
 order, each opened by ``# Chapter N: Title {#chapter-N}``, then the back matter
-(the reference list). Citations are resolved first (:mod:`quire.citations.resolve`).
+(the reference list, then the research appendices). Citations are resolved first (:mod:`quire.citations.resolve`).
 Chapter text is passed through as data: nothing in it is evaluated.
 """
 
@@ -13,19 +13,27 @@ from typing import Any
 
 from .config import BookConfig
 from .citations.resolve import references_markdown, resolve_citations
-from .model import AssembledBook, Bibliography, Chapter
+from .appendices import appendix_entries, build_appendices, render_appendices
+from .appendix_config import Edition
+from .model import AssembledBook, Bibliography, Chapter, Citation
 
 REFERENCES_HEADING = "References"
 
 
 def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bibliography,
-                  csl_path: Path) -> AssembledBook:
+                  csl_path: Path, citations: list[Citation],
+                  edition: Edition | None = None) -> AssembledBook:
     """One document holding the whole book, citations resolved, and its metadata."""
     resolved = resolve_citations(chapters, bibliography, csl_path)
     parts = [f"# {chapter.heading} {{#{chapter.anchor} .chapter}}\n\n{chapter.body.strip()}\n"
              for chapter in resolved.chapters]
     if resolved.references:
         parts.append(references_markdown(resolved.references, REFERENCES_HEADING))
+    entries = appendix_entries(config, bibliography, citations)
+    appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
+                                  resolved.engine, csl_path)
+    if appendices:
+        parts.append(render_appendices(config, appendices))
     return AssembledBook("\n".join(parts), book_metadata(config), csl_path, config.root)
 
 

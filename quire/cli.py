@@ -43,6 +43,10 @@ def _print_warnings(reporter: Reporter) -> None:
         click.echo(warning.format(), err=True)
 
 
+ALLOW_STALE = click.option("--allow-stale-quotes", is_flag=True,
+                           help="Report stale, moved or missing quotations as warnings.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="The book project's folder.")
@@ -57,26 +61,33 @@ def main(ctx: click.Context, project: Path) -> None:
               help="One format, or all (default: book.yaml's output.formats).")
 @click.option("--strict", "-W", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Recompute every stage (and refresh the cache).")
+@ALLOW_STALE
+@click.option("--edition", metavar="NAME", help="Build one edition named in book.yaml "
+              "(appendices.editions); its files are named <basename>-NAME.")
 @click.pass_obj
-def build(project: Path, fmt: str | None, strict: bool, no_cache: bool) -> None:
+def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
+          allow_stale_quotes: bool, edition: str | None) -> None:
     """Build the book into DIR/build/ and print the files written."""
     from .pipeline import build as run_build
 
     formats = FORMATS if fmt == "all" else ((fmt,) if fmt else None)
-    paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache), strict)
+    paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
+                                     allow_stale_quotes=allow_stale_quotes, edition=edition),
+                 strict)
     for path in paths:
         click.echo(display_path(path))
 
 
 @main.command()
 @click.option("--strict", "-W", is_flag=True, help="Treat warnings as errors.")
+@ALLOW_STALE
 @click.pass_obj
-def check(project: Path, strict: bool) -> None:
+def check(project: Path, strict: bool, allow_stale_quotes: bool) -> None:
     """Run every validation without rendering."""
     from .pipeline import assemble, gather
 
     def action(reporter: Reporter) -> None:
-        assemble(gather(project, reporter))
+        assemble(gather(project, reporter, allow_stale_quotes=allow_stale_quotes))
         reporter.finish()
 
     _run(action, strict)
@@ -149,3 +160,20 @@ def cite(project: Path, text: str) -> None:
     item, rendered = _run(action, strict=False)
     click.echo(json.dumps(item, indent=2, ensure_ascii=False))
     click.echo(markdown_text(rendered))
+
+
+@main.command()
+@click.option("--fix", is_flag=True, help="Show how stale and moved quotations would be "
+              "rewritten from the chapters.")
+@click.option("--yes", is_flag=True, help="With --fix: write the changes into the entries.")
+@click.pass_obj
+def quotes(project: Path, fix: bool, yes: bool) -> None:
+    """List every quotation with its status (ok, stale, moved, missing); --fix repairs entries."""
+    from .quote_command import fix_quotations, list_quotations
+
+    if not fix:
+        lines, problems = _run(lambda r: list_quotations(project), strict=False)
+        click.echo("\n".join(lines))
+        sys.exit(1 if problems else 0)
+    for line in _run(lambda r: fix_quotations(project, write=yes), strict=False):
+        click.echo(line)

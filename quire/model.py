@@ -2,6 +2,7 @@
 
 - :class:`Chapter`: one manuscript chapter, read but not yet transformed.
 - :class:`Quotation`: a chapter's passage quoted in a research entry.
+- :class:`Passage`: a passage of a study, stored in its entry, that chapters quote by id.
 - :class:`Entry`: one research entry (a study the book uses) with its CSL-JSON reference.
 - :class:`Bibliography`: every citable work: research entries and plain references.
 - :class:`Citation`: one ``@key`` found in a chapter, with its location.
@@ -59,6 +60,16 @@ class Quotation:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A passage of the study itself stored in an entry, which chapters can quote by id."""
+
+    ident: str
+    text: str
+    page: str | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
 class Entry:
     """A research entry: a study, its reference as a CSL-JSON item, and the entry's sections.
 
@@ -72,6 +83,7 @@ class Entry:
     further_reading: tuple[str, ...] = ()
     quotations: tuple[Quotation, ...] = ()
     citation: str = ""
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ in ``build/.cache``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .output import build_lock, write_artifacts
+from .passages import insert_passages
+from .quotations import check_quotations, report_quotations
 from .render.formats import render_all
 from .render.parse import parse_book
 
@@ -43,7 +46,7 @@ class Sources:
     csl_path: Path
 
 
-def gather(root: Path, reporter: Reporter) -> Sources:
+def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) -> Sources:
     """Read and check the whole project; every problem found is reported together."""
     config = load_config(root)
     errors: list[QuireError] = []
@@ -62,23 +65,37 @@ def gather(root: Path, reporter: Reporter) -> Sources:
     except QuireError as exc:
         errors.append(exc)
     raise_all(errors)
+    quoted_chapters = chapters
+    chapters = insert_passages(chapters, bibliography)
     citations = collect_citations(chapters)
-    check_citation_keys(citations, bibliography)
+    errors = []
+    for check in (lambda: check_citation_keys(citations, bibliography),
+                  lambda: report_quotations(check_quotations(quoted_chapters, bibliography.entries),
+                                            reporter, allow_stale_quotes)):
+        try:
+            check()
+        except QuireError as exc:
+            errors.append(exc)
+    raise_all(errors)
     return Sources(config, chapters, bibliography, citations, csl)
 
 
-def assemble(sources: Sources) -> AssembledBook:
+def assemble(sources: Sources, edition: str | None = None) -> AssembledBook:
     """Stage 2: the single document every format is made from."""
     return assemble_book(sources.config, sources.chapters, sources.bibliography,
-                         sources.csl_path)
+                         sources.csl_path, sources.citations, sources.config.edition(edition))
 
 
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
-          *, use_cache: bool = True) -> list[Path]:
+          *, use_cache: bool = True, allow_stale_quotes: bool = False,
+          edition: str | None = None) -> list[Path]:
     """Build the book; return the files written. Nothing is written unless all succeed."""
-    sources = gather(root, reporter)
+    sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
-    book = assemble(sources)
+    book = assemble(sources, edition)
+    if edition is not None:  # an edition's files: <basename>-<edition>.<format>
+        config = dataclasses.replace(config, output=dataclasses.replace(
+            config.output, basename=f"{config.output.basename}-{edition}"))
     cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
     with build_lock(config.build_dir):
         ast = parse_book(book, config.source_date_epoch, cache, reporter)

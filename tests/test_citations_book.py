@@ -153,5 +153,8 @@ def test_docx_citations_are_internal_hyperlinks(built):
     anchors = re.findall(r'w:anchor="(ref-[^"]+)"', document)
     bookmarks = set(re.findall(r'w:bookmarkStart[^>]*w:name="(ref-[^"]+)"', document))
     assert len(anchors) >= 20 and set(anchors) <= bookmarks
-    styles = [s for s, _ in docx_paragraphs(built["docx"]) if s == "Bibliography"]
-    assert len(styles) == len(REFERENCES)
+    paragraphs = docx_paragraphs(built["docx"])
+    start = paragraphs.index(("Heading 1", "References"))
+    end = next(i for i in range(start + 1, len(paragraphs)) if paragraphs[i][0] == "Heading 1")
+    listed = [text for style, text in paragraphs[start + 1:end] if style == "Bibliography"]
+    assert [fold(t) for t in listed] == [fold(r) for r in REFERENCES]  # hanging-indent style

@@ -93,7 +93,10 @@ def test_explicit_key(project):
     result = run_cli("--project", project, "import", SEED, "--key", "mirrors")
     assert result.code == 0, result.err
     assert (project / "bibliography/entries/mirrors.md").is_file()
-    assert run_cli("--project", project, "check").code == 0
+    # The new project has none of the chapters the entry quotes: errors, or warnings if allowed.
+    assert run_cli("--project", project, "check").code == 1
+    allowed = run_cli("--project", project, "check", "--allow-stale-quotes")
+    assert allowed.code == 0 and allowed.err.count("the book has no chapter") == 3
 
 
 def bad(tmp_path: Path, name: str, data: bytes | str) -> Path:

@@ -184,6 +184,12 @@ class CitationEngine:
         rest = _escape(self.layout_prefix) + rest + cite.suffix + _escape(self.layout_suffix)
         return f"[{author} {rest}](#ref-{cite.key})"
 
+    def short_form(self, key: str) -> str:
+        """The work's parenthetical citation without its parentheses: "Rizzolatti & Craighero, 2004"."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._pieces(self.normal, [Cite(key)])[0][1]
+
     def _author(self, key: str) -> str:
         return self._pieces(self.author_only, [Cite(key)])[0][1]
 

@@ -24,6 +24,7 @@ class ResolvedCitations:
 
     chapters: list[Chapter]
     references: list[tuple[str, str]]
+    engine: CitationEngine | None = None
 
 
 def resolve_citations(chapters: list[Chapter], bibliography: Bibliography,
@@ -43,7 +44,7 @@ def resolve_citations(chapters: list[Chapter], bibliography: Bibliography,
                      for i in group.items]
             body = body[:group.start] + engine.cite(cites, group.narrative) + body[group.end:]
         resolved.append(dataclasses.replace(chapter, body=body))
-    return ResolvedCitations(resolved, engine.bibliography(cited))
+    return ResolvedCitations(resolved, engine.bibliography(cited), engine)
 
 
 def make_engine(csl_path: Path, items: dict) -> CitationEngine:

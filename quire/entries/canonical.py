@@ -25,6 +25,10 @@ An entry is Pandoc Markdown with YAML front matter::
     The passage of chapter 9, word for word.
     :::
 
+    ::: {.passage #mirror-system page="172"}
+    A passage of the study itself, which a chapter can quote by key and id.
+    :::
+
     ## Further Reading
 
     - Rizzolatti, G. & Sinigaglia, C. (2008). Mirrors in the Brain. ...
@@ -48,9 +52,12 @@ from typing import Any
 
 from ..errors import QuireError, SourceLocation
 
-from .seed_format import ITEM, PARAGRAPH, QUOTATION, SUBHEADING, Block, SeedEntry, SeedSection
+from .seed_format import (ITEM, PARAGRAPH, PASSAGE, QUOTATION, SUBHEADING, Block, SeedEntry,
+                          SeedSection)
 
 _QUOTE_OPEN = re.compile(r'^:::+\s*\{\s*\.quotation\s+chapter="?(?P<chapter>\d+)"?\s*\}\s*$')
+_PASSAGE_OPEN = re.compile(r'^:::+\s*\{\s*\.passage\s+#(?P<id>[\w:.-]+)'
+                           r'(?:\s+page="?(?P<page>[^"}\s]+)"?)?\s*\}\s*$')
 _FENCE_CLOSE = re.compile(r"^:::+\s*$")
 _LEAD = re.compile(r"^\*\*(?P<lead>[^*]+)\*\*(?P<rest>\s.*)?$")
 #: A paragraph starting like this would be read as another Markdown element.
@@ -141,7 +148,7 @@ def parse_body(lines: list[str], first_line: int, path: Path) -> list[BodySectio
 def _section(title: str, line: int, body: list[tuple[int, str]], path: Path) -> BodySection:
     blocks: list[Block] = []
     paragraph: list[tuple[int, str]] = []
-    quote: tuple[int, int, list[str]] | None = None
+    quote: tuple[Any, int, list[str]] | None = None
     opened_at = line
 
     def flush() -> None:
@@ -153,17 +160,24 @@ def _section(title: str, line: int, body: list[tuple[int, str]], path: Path) -> 
         if quote is not None:
             if _FENCE_CLOSE.match(text):
                 chapter, at, quoted = quote
-                blocks.append(Block(QUOTATION, _unescape(" ".join(quoted).strip()), at,
-                                    chapter=chapter))
+                body_text = _unescape(" ".join(quoted).strip())
+                if isinstance(chapter, tuple):  # a passage: (id, page)
+                    blocks.append(Block(PASSAGE, body_text, at, ident=chapter[0],
+                                        page=chapter[1]))
+                else:
+                    blocks.append(Block(QUOTATION, body_text, at, chapter=chapter))
                 quote = None
             elif text.strip():
                 quote[2].append(text.strip())
             continue
         opened = _QUOTE_OPEN.match(text)
-        if opened:
+        passage = _PASSAGE_OPEN.match(text)
+        if opened or passage:
             flush()
             opened_at = number
-            quote = (int(opened.group("chapter")), number + 1, [])
+            kind: Any = (int(opened.group("chapter")) if opened else
+                         (passage.group("id"), passage.group("page")))
+            quote = (kind, number + 1, [])
         elif text.startswith("### "):
             flush()
             blocks.append(Block(SUBHEADING, text[4:].strip(), number))

@@ -57,6 +57,7 @@ DEFAULT_SECTIONS = (
 )
 
 PARAGRAPH, SUBHEADING, QUOTATION, ITEM = "paragraph", "subheading", "quotation", "item"
+PASSAGE = "passage"  # a passage of the study itself (canonical entries only), with its page
 
 _QUOTE_INTRO = re.compile(r"^In Chapter (?P<number>\d+)\b.*:$")
 _QUOTED = re.compile(r'^["\u201c](?P<text>.*)["\u201d]$')
@@ -77,6 +78,8 @@ class Block:
     chapter: int | None = None
     lead: str | None = None
     reference: dict[str, Any] | None = None
+    ident: str | None = None
+    page: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from typing import Any
 
 from ..errors import QuireError, SourceLocation, raise_all
 from ..frontmatter import split_front_matter
-from ..model import Bibliography, Entry, Quotation, Section
+from ..model import Bibliography, Entry, Passage, Quotation, Section
 from ..textfiles import read_text
 from ..yamlsource import key_line, plain
 from .canonical import parse_body
-from .seed_format import QUOTATION
+from .seed_format import PASSAGE, QUOTATION
 
 ENTRY_DIR = Path("bibliography") / "entries"
 REFERENCES_FILE = Path("bibliography") / "references.json"
@@ -99,7 +99,16 @@ def read_entry(path: Path) -> Entry:
     sections = tuple(Section(s.title, s.text, s.line) for s in body)
     quotations = tuple(Quotation(b.chapter, b.text, SourceLocation(path, b.line))
                        for s in body for b in s.blocks if b.kind == QUOTATION and b.chapter)
-    return Entry(key, path, csl, sections, tuple(further), quotations, citation)
+    passages = tuple(Passage(b.ident or "", b.text, b.page, SourceLocation(path, b.line - 1))
+                     for s in body for b in s.blocks if b.kind == PASSAGE)
+    seen: dict[str, Passage] = {}
+    for passage in passages:
+        if passage.ident in seen:
+            raise QuireError(f"passage id '{passage.ident}' is used twice in this entry "
+                             f"(also at line {seen[passage.ident].location.line})",
+                             passage.location)
+        seen[passage.ident] = passage
+    return Entry(key, path, csl, sections, tuple(further), quotations, citation, passages)
 
 
 def check_csl_item(item: dict[str, Any], location: SourceLocation) -> dict[str, Any]:

@@ -1,0 +1,177 @@
+"""Research appendices: one per research entry, rendered through Jinja templates.
+
+The default template is ``quire/templates/appendix.md.j2``; a project's
+``templates/appendix.md.j2`` replaces it. Templates run in a sandboxed Jinja
+environment with ``StrictUndefined``: a misspelt variable is an error naming
+the template file and line. Entry and chapter text reach the template only as
+values (Markdown strings), never as template source, so ``{{ 7*7 }}`` in an
+entry is printed as it stands.
+
+Vocabulary: an *appendix* is the data one template call receives
+(:class:`Appendix`); its *sections* are the entry's ``##`` sections chosen by
+book.yaml's ``appendices`` (and the edition); *cited in* lists the chapters
+whose citations name the entry; *further reading* is the entry's list
+rendered as APA references.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .appendix_config import Edition
+from .citations.engine import CitationEngine
+from .citations.markdown import escape_text
+from .citations.resolve import make_engine
+from .config import BookConfig
+from .entries.seed_format import FURTHER_READING
+from .errors import QuireError, SourceLocation
+from .model import Bibliography, Chapter, Citation, Entry
+from .templates import DEFAULTS, PROJECT_DIR
+
+TEMPLATE = "appendix.md.j2"
+_QUOTATION = re.compile(r'^:::+\s*\{\s*\.quotation[^}]*\}\s*\n(?P<text>.*?)\n:::+\s*$',
+                        re.M | re.S)
+_PASSAGE = re.compile(r'^:::+\s*\{\s*\.passage[^}]*?(?:page="?(?P<page>[^"}\s]+)"?)?\s*\}\s*\n'
+                      r'(?P<text>.*?)\n:::+\s*$', re.M | re.S)
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    """A chapter that cites the entry."""
+
+    number: int
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class AppendixSection:
+    """One section of the entry, as Markdown."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """Everything one appendix template call receives."""
+
+    letter: str
+    key: str
+    anchor: str
+    short: str
+    title: str
+    reference: str
+    sections: list[AppendixSection]
+    cited_in: list[ChapterLink]
+    further_reading: list[str]
+
+
+def appendix_entries(config: BookConfig, bibliography: Bibliography,
+                     citations: list[Citation]) -> list[Entry]:
+    """The entries that get an appendix: those cited, or all (book.yaml's ``appendices``)."""
+    cited = {c.key for c in citations}
+    return [bibliography.entries[k] for k in sorted(bibliography.entries)
+            if config.appendices.entries == "all" or k in cited]
+
+
+def build_appendices(config: BookConfig, edition: Edition | None, entries: list[Entry],
+                     chapters: list[Chapter], citations: list[Citation],
+                     bibliography: Bibliography, engine: CitationEngine | None,
+                     csl_path: Path) -> list[Appendix]:
+    """The appendix data for ``entries``, in the order of their references."""
+    if not entries:
+        return []
+    further = {k for e in entries for k in e.further_reading if k in bibliography.keys}
+    extra = make_engine(csl_path, {k: bibliography.item(k)
+                                   for k in {*further, *(e.key for e in entries)}})
+    order = {key: i for i, (key, _) in enumerate(extra.bibliography([e.key for e in entries]))}
+    chapter_of = {c.path: c for c in chapters}
+    appendices = []
+    for index, entry in enumerate(sorted(entries, key=lambda e: order[e.key])):
+        main = engine if engine is not None and entry.key in engine.keys.values() else extra
+        citing = sorted({chapter_of[c.location.path].number for c in citations
+                         if c.key == entry.key and c.location.path in chapter_of})
+        by_number = {c.number: c for c in chapters}
+        available = [s.title for s in entry.sections]
+        chosen = config.appendices.sections_for(edition, available)
+        texts = {s.title: s.text for s in entry.sections}
+        reading = [text for _, text in extra.bibliography(list(entry.further_reading))]
+        appendices.append(Appendix(
+            letter=_letter(index), key=entry.key, anchor=f"appendix-{entry.key}",
+            short=main.short_form(entry.key), title=escape_text(str(entry.csl.get("title", ""))),
+            reference=dict(main.bibliography([entry.key]))[entry.key],
+            sections=[AppendixSection(t, section_markdown(texts[t]))
+                      for t in chosen if t != FURTHER_READING],
+            cited_in=[ChapterLink(n, by_number[n].title, by_number[n].anchor) for n in citing],
+            further_reading=reading if FURTHER_READING in chosen else []))
+    return appendices
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def section_markdown(text: str) -> str:
+    """An entry section as appendix Markdown: quotations and passages as block quotations."""
+    def quote(match: re.Match[str]) -> str:
+        body = " ".join(match.group("text").split())
+        page = match.groupdict().get("page")
+        return "> " + body + (f" (p.\u00a0{page})" if page else "")
+
+    return _PASSAGE.sub(quote, _QUOTATION.sub(quote, text))
+
+
+def render_appendices(config: BookConfig, appendices: list[Appendix]) -> str:
+    """Every appendix rendered through the template, as one Markdown string."""
+    if not appendices:
+        return ""
+    template = _load_template(config.root)
+    book = {"title": config.title, "subtitle": config.subtitle, "authors": list(config.authors)}
+    parts = []
+    for appendix in appendices:
+        try:
+            parts.append(template.render(appendix=asdict(appendix), book=book))
+        except QuireError:
+            raise
+        except Exception as exc:  # a template's own mistake: undefined name, bad filter, ...
+            raise QuireError(f"template error: {exc}", _template_location(exc, template)) \
+                from None
+    return "\n".join(parts)
+
+
+def _load_template(root: Path) -> Any:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(root / PROJECT_DIR), str(DEFAULTS)]),
+        undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
+    try:
+        return env.get_template(TEMPLATE)
+    except jinja2.TemplateSyntaxError as exc:
+        raise QuireError(f"template syntax error: {exc.message}",
+                         SourceLocation(Path(exc.filename or TEMPLATE), exc.lineno)) from None
+    except jinja2.TemplateNotFound:
+        raise QuireError(f"template '{TEMPLATE}' not found", SourceLocation(root / PROJECT_DIR)) \
+            from None
+
+
+def _template_location(exc: BaseException, template: Any) -> SourceLocation:
+    """The template file and line where rendering failed."""
+    path = Path(template.filename)
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == template.filename:
+            line = frame.lineno
+    return SourceLocation(path, line)
