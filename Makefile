@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench clean distclean
+.PHONY: book check test bench diff stats clean distclean
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -19,6 +19,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
+OLD ?= HEAD
+NEW ?= WORKTREE
+FORMAT ?= text
+diff: $(STAMP)
+	$(PY) build.py diff --format $(FORMAT) $(OLD) $(NEW)
+
+stats: $(STAMP)
+	$(PY) build.py stats
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -16,6 +16,7 @@ rendered as APA references.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from dataclasses import asdict, dataclass
@@ -131,40 +132,42 @@ def section_markdown(text: str) -> str:
     return _PASSAGE.sub(quote, _QUOTATION.sub(quote, text))
 
 
-def render_appendices(config: BookConfig, appendices: list[Appendix]) -> str:
-    """Every appendix rendered through the template, as one Markdown string."""
-    if not appendices:
-        return ""
+def render_appendix(config: BookConfig, appendix: Appendix) -> str:
+    """One appendix rendered through the template, as Markdown."""
     template = _load_template(config.root)
     book = {"title": config.title, "subtitle": config.subtitle, "authors": list(config.authors)}
-    parts = []
-    for appendix in appendices:
-        try:
-            parts.append(template.render(appendix=asdict(appendix), book=book))
-        except QuireError:
-            raise
-        except Exception as exc:  # a template's own mistake: undefined name, bad filter, ...
-            raise QuireError(f"template error: {exc}", _template_location(exc, template)) \
-                from None
-    return "\n".join(parts)
+    try:
+        return template.render(appendix=asdict(appendix), book=book)
+    except Exception as exc:  # a template's own mistake: undefined name, bad filter, ...
+        raise QuireError(f"template error: {exc}", _template_location(exc, template)) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(root: Path) -> Any:
+    """The sandboxed Jinja environment of a project (Jinja reloads changed templates itself)."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(root / PROJECT_DIR), str(DEFAULTS)]),
+        undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def _load_template(root: Path) -> Any:
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(root / PROJECT_DIR), str(DEFAULTS)]),
-        undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True)
     try:
-        return env.get_template(TEMPLATE)
+        return _environment(root).get_template(TEMPLATE)
     except jinja2.TemplateSyntaxError as exc:
         raise QuireError(f"template syntax error: {exc.message}",
                          SourceLocation(Path(exc.filename or TEMPLATE), exc.lineno)) from None
     except jinja2.TemplateNotFound:
         raise QuireError(f"template '{TEMPLATE}' not found", SourceLocation(root / PROJECT_DIR)) \
             from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuireError(f"cannot read the template: {exc}",
+                         SourceLocation(root / PROJECT_DIR / TEMPLATE)) from None
 
 
 def _template_location(exc: BaseException, template: Any) -> SourceLocation:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .config import BookConfig
 from .citations.resolve import references_markdown, resolve_citations
-from .appendices import appendix_entries, build_appendices, render_appendices
+from .appendices import appendix_entries, build_appendices, render_appendix
 from .appendix_config import Edition
 from .model import AssembledBook, Bibliography, Chapter, Citation
 
@@ -25,16 +25,18 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
                   edition: Edition | None = None) -> AssembledBook:
     """One document holding the whole book, citations resolved, and its metadata."""
     resolved = resolve_citations(chapters, bibliography, csl_path)
-    parts = [f"# {chapter.heading} {{#{chapter.anchor} .chapter}}\n\n{chapter.body.strip()}\n"
+    named = [(chapter.path.stem,
+              f"# {chapter.heading} {{#{chapter.anchor} .chapter}}\n\n{chapter.body.strip()}\n")
              for chapter in resolved.chapters]
     if resolved.references:
-        parts.append(references_markdown(resolved.references, REFERENCES_HEADING))
+        named.append(("references", references_markdown(resolved.references,
+                                                        REFERENCES_HEADING)))
     entries = appendix_entries(config, bibliography, citations)
     appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
                                   resolved.engine, csl_path)
-    if appendices:
-        parts.append(render_appendices(config, appendices))
-    return AssembledBook("\n".join(parts), book_metadata(config), csl_path, config.root)
+    named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
+    return AssembledBook("\n".join(text for _, text in named), book_metadata(config), csl_path,
+                         config.root, tuple(named))
 
 
 def book_metadata(config: BookConfig) -> dict[str, Any]:

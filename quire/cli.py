@@ -177,3 +177,43 @@ def quotes(project: Path, fix: bool, yes: bool) -> None:
         sys.exit(1 if problems else 0)
     for line in _run(lambda r: fix_quotations(project, write=yes), strict=False):
         click.echo(line)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new", default="WORKTREE")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "html", "docx"]),
+              default="text", show_default=True, help="Terminal, one HTML page, or DOCX files "
+              "with tracked changes.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Where to write the HTML report (default build/diff.html) or the DOCX "
+              "files (default build/diff-docx/).")
+@click.option("--color/--no-color", default=None, help="Colour the terminal diff "
+              "(default: when printing to a terminal).")
+@click.pass_obj
+def diff(project: Path, old: str, new: str, fmt: str, output: Path | None,
+         color: bool | None) -> None:
+    """Compare two drafts chapter by chapter: OLD and NEW are git revisions or build folders.
+
+    NEW defaults to the project as it is on disk (WORKTREE).
+    """
+    from .editorial.diff_command import run_diff
+
+    lines = _run(lambda r: run_diff(project, old, new, fmt, output,
+                                    sys.stdout.isatty() if color is None else color),
+                 strict=False)
+    click.echo(lines)
+
+
+@main.command()
+@click.pass_obj
+def stats(project: Path) -> None:
+    """Per chapter: words, citations, quotations; per work: how often and where it is cited."""
+    from .editorial.stats import stats_report
+    from .pipeline import gather
+
+    def action(reporter: Reporter) -> str:
+        sources = gather(project, reporter, allow_stale_quotes=True)
+        return stats_report(sources.chapters, sources.citations, sources.bibliography)
+
+    click.echo(_run(action, strict=False))

@@ -122,6 +122,7 @@ class AssembledBook:
     metadata: dict[str, Any]
     csl_path: Path
     resource_root: Path
+    parts: tuple[tuple[str, str], ...] = ()  # (name, Markdown) of each chapter and appendix
 
 
 @dataclass(frozen=True)

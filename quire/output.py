@@ -80,3 +80,14 @@ def write_atomically(target: Path, data: bytes) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def write_text_folder(artifacts: list[Artifact], folder: Path) -> list[Path]:
+    """Write the editors' texts into ``folder``; remove the ones no longer part of the book."""
+    written = write_artifacts([Artifact(a.format, Path(a.filename).name, a.data)
+                               for a in artifacts], folder)
+    keep = {p.name for p in written}
+    for stale in folder.iterdir():
+        if stale.is_file() and stale.name not in keep and not stale.name.startswith("."):
+            stale.unlink()
+    return written

@@ -4,7 +4,8 @@
    citations, style). ``check`` stops here.
 2. :func:`~quire.assemble.assemble_book`: one Markdown document.
 3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved.
-4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel.
+4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel;
+   :func:`~quire.editorial.texts.editor_texts`: each chapter's resolved text.
 5. :func:`~quire.output.write_artifacts`: the only stage that writes outputs.
 
 Stages 3 and 4 are pure functions of their inputs and cached by content hash
@@ -26,7 +27,8 @@ from .entries.store import load_bibliography
 from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
-from .output import build_lock, write_artifacts
+from .editorial.texts import TEXT_DIR, editor_texts
+from .output import build_lock, write_artifacts, write_text_folder
 from .passages import insert_passages
 from .quotations import check_quotations, report_quotations
 from .render.formats import render_all
@@ -97,10 +99,13 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
         config = dataclasses.replace(config, output=dataclasses.replace(
             config.output, basename=f"{config.output.basename}-{edition}"))
     cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
+    text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
     with build_lock(config.build_dir):
         ast = parse_book(book, config.source_date_epoch, cache, reporter)
         artifacts = render_all(formats or config.output.formats, ast, config, cache, reporter)
+        texts = editor_texts(book, config.source_date_epoch, cache, text_dir)
         reporter.finish()
         written = write_artifacts(artifacts, config.build_dir)
+        write_text_folder(texts, config.build_dir / text_dir)
         cache.prune()
         return written

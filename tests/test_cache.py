@@ -34,12 +34,12 @@ def test_stale_entries_are_pruned(book_project):
     build(root, None, Reporter())
     cache_dir = root / "build" / ".cache"
     before = {p.name for p in cache_dir.iterdir()}
-    assert len(before) == 4  # the parsed book and three formats
+    assert len(before) == 5  # the parsed book, three formats, the chapters' plain text
     chapter = root / "manuscript/chapters/02-endings.md"
     chapter.write_text(chapter.read_text() + "\nMore.\n")
     build(root, None, Reporter())
     after = {p.name for p in cache_dir.iterdir()}
-    assert len(after) == 4 and not after & before
+    assert len(after) == 5 and not after & before
 
 
 def test_cache_without_folder_stores_nothing():

@@ -18,7 +18,8 @@ def test_new_project_builds_at_once(tmp_path):
     assert (project / "book.yaml").is_file()
     built = run_cli("--project", project, "build")
     assert built.code == 0, built.err
-    names = sorted(p.name for p in (project / "build").iterdir() if not p.name.startswith("."))
+    names = sorted(p.name for p in (project / "build").iterdir() if p.is_file()
+                   and not p.name.startswith("."))
     assert names == ["x.docx", "x.epub", "x.pdf"]
     assert built.out.split() == [str(project / "build" / n) for n in ("x.epub", "x.pdf", "x.docx")]
 

@@ -1,0 +1,34 @@
+"""``build.py diff OLD [NEW]``: gather both drafts' texts, compare, and report in one format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import load_config
+from ..errors import display_path
+from ..output import write_atomically
+from .compare import ADDED, CHANGED, REMOVED, compare_drafts
+from .report_docx import tracked_changes_docx
+from .report_html import html_report
+from .report_text import summary_lines, text_report
+from .revisions import draft_texts
+
+
+def run_diff(project: Path, old: str, new: str, fmt: str, output: Path | None,
+             color: bool) -> str:
+    """The diff of two drafts; HTML and DOCX reports are written, their paths returned."""
+    changes = compare_drafts(draft_texts(old, project), draft_texts(new, project))
+    if fmt == "text":
+        return text_report(changes, color)
+    build_dir = load_config(project).build_dir
+    lines = summary_lines(changes)
+    if fmt == "html":
+        target = output or build_dir / "diff.html"
+        write_atomically(target, html_report(changes, old, new).encode("utf-8"))
+        return "\n".join(lines + [f"wrote {display_path(target)}"])
+    folder = output or build_dir / "diff-docx"
+    for change in changes:
+        if change.status in (CHANGED, ADDED, REMOVED):
+            path = write_atomically(folder / f"{change.name}.docx", tracked_changes_docx(change))
+            lines.append(f"wrote {display_path(path)}")
+    return "\n".join(lines)

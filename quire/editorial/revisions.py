@@ -1,0 +1,76 @@
+"""The editors' texts of a draft: a build folder, a git revision of the project, or the work tree.
+
+``diff OLD NEW`` takes each side as:
+
+- a folder holding ``chapters/*.txt`` (a ``build/`` folder, or its ``chapters/``);
+- ``WORKTREE`` (or ``.``): the project as it is on disk;
+- anything else: a git revision of the repository holding the project. Its files are
+  exported (``git archive``) into a temporary folder and built there to the
+  editors' texts only (gather, assemble, plain text: no EPUB, PDF or DOCX).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from ..cache import ContentCache
+from ..errors import QuireError, Reporter, SourceLocation
+from .texts import TEXT_DIR, editor_texts
+
+WORKTREE = ("WORKTREE", ".")
+
+
+def draft_texts(spec: str, project: Path) -> dict[str, str]:
+    """Part name -> plain text, for one side of a diff."""
+    folder = Path(spec)
+    for candidate in (folder / TEXT_DIR, folder):
+        if spec not in WORKTREE and candidate.is_dir() and any(candidate.glob("*.txt")):
+            return {p.stem: p.read_text(encoding="utf-8")
+                    for p in sorted(candidate.glob("*.txt"))}
+    if spec in WORKTREE:
+        return project_texts(project.resolve())
+    return revision_texts(spec, project.resolve())
+
+
+def project_texts(root: Path) -> dict[str, str]:
+    """Build the editors' texts of the project at ``root`` (stale quotations allowed)."""
+    from ..pipeline import assemble, gather
+
+    sources = gather(root, Reporter(), allow_stale_quotes=True)
+    book = assemble(sources)
+    artifacts = editor_texts(book, sources.config.source_date_epoch, ContentCache(None))
+    return {Path(a.filename).stem: a.data.decode("utf-8") for a in artifacts
+            if a.filename.endswith(".txt")}
+
+
+def revision_texts(revision: str, project: Path) -> dict[str, str]:
+    """The editors' texts of the project as it was at a git revision."""
+    top = _git(project, "rev-parse", "--show-toplevel").decode().strip()
+    inside = project.relative_to(Path(top).resolve())
+    commit = _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
+                  what=f"'{revision}' is neither a build folder nor a git revision of "
+                       f"{top}").decode().strip()
+    archive = _git(Path(top), "archive", "--format=tar", commit, "--", str(inside) or ".")
+    with tempfile.TemporaryDirectory(prefix="quire-draft-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")  # no links or paths out of tmp
+        root = Path(tmp) / inside
+        if not (root / "book.yaml").is_file():
+            raise QuireError(f"revision {revision} has no book project at '{inside}'",
+                             SourceLocation(project))
+        return project_texts(root)
+
+
+def _git(cwd: Path, *args: str, what: str | None = None) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise QuireError("git is not installed: compare two build folders instead") from None
+    if proc.returncode != 0:
+        message = what or proc.stderr.decode("utf-8", "replace").strip()
+        raise QuireError(message or f"git {' '.join(args)} failed", SourceLocation(cwd))
+    return proc.stdout

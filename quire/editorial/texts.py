@@ -1,0 +1,77 @@
+"""The editors' texts: each chapter, the reference list and each appendix, resolved, as files.
+
+Every build writes ``build/chapters/<name>.md`` and ``<name>.txt``: the
+Markdown with citations, inserted passages and chapter numbers resolved
+(internal links unwrapped to their text, one sentence per line), and the
+plain text pandoc makes of it (one sentence per line, paragraphs apart). A
+*part* is one such unit: ``09-neurological-architecture``, ``references``,
+``appendix-rizzolatti2004``. Both are pure functions of the assembled book,
+so they are deterministic and cached like the other stages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..cache import ContentCache, content_key
+from ..model import Artifact, AssembledBook
+from ..render.pandoc import pandoc_version, run_pandoc
+
+TEXT_DIR = "chapters"
+_SPLIT = "\ue020QUIRE-PART\ue020"
+_INTERNAL_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]\(#[^)\s]*\)")
+#: Where a sentence ends: after . ! ? (and a closing quote or bracket), before a capital,
+#: a quote or a bracket; not after abbreviations, initials or "et al.".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bet al\.)(?<!\bp\.)(?<!\bpp\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)"
+    r"(?<!\bvs\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bNo\.)"
+    r"(?<!\bVol\.)(?<!\bch\.)(?<!\bEds\.)(?<!\bEd\.)(?<!\b[A-Z]\.)"
+    r"([\"\u201d\u2019)]*)\s+(?=[A-Z\"\u201c\u2018(\[*_])")
+_BLOCK_START = re.compile(r"^(?:#|>|:::|```|~~~|[-*+] |\d+[.)] |\||\s{4})")
+
+
+def unwrap_internal_links(markdown: str) -> str:
+    """``[Rizzolatti & Craighero, 2004](#ref-rizzolatti2004)`` -> its text."""
+    return _INTERNAL_LINK.sub(r"\1", markdown)
+
+
+def sentence_per_line(text: str) -> str:
+    """Paragraphs of prose with one sentence per line; other blocks left as they are."""
+    blocks = re.split(r"\n[ \t]*\n", text.strip("\n"))
+    out = []
+    for block in blocks:
+        lines = block.split("\n")
+        if any(_BLOCK_START.match(line) for line in lines):
+            out.append(block)
+            continue
+        joined = " ".join(line.strip() for line in lines)
+        out.append(_SENTENCE_END.sub(lambda m: m.group(1) + "\n", joined))
+    return "\n\n".join(out) + "\n"
+
+
+def editor_markdown(part: str) -> str:
+    """A part's Markdown as editors read it."""
+    return sentence_per_line(unwrap_internal_links(part))
+
+
+def editor_texts(book: AssembledBook, epoch: int, cache: ContentCache,
+                 folder: str = TEXT_DIR) -> list[Artifact]:
+    """The ``.md`` and ``.txt`` file of every part of the book."""
+    names = [name for name, _ in book.parts]
+    markdown = [editor_markdown(text) for _, text in book.parts]
+    key = content_key(pandoc_version(), "plain", *markdown)
+    cached = cache.get("plain", key)
+    if cached is None:
+        joined = f"\n\n{_SPLIT}\n\n".join(markdown)
+        result = run_pandoc(["-f", "markdown-yaml_metadata_block-citations", "-t", "plain",
+                             "--wrap=none"], joined.encode("utf-8"), cwd=book.resource_root,
+                            epoch=epoch, what="plain text of the chapters")
+        cached = result.output
+        cache.put("plain", key, cached)
+    plain = cached.decode("utf-8").split(_SPLIT)
+    artifacts = []
+    for name, md, txt in zip(names, markdown, plain):
+        artifacts.append(Artifact("md", f"{folder}/{name}.md", md.encode("utf-8")))
+        artifacts.append(Artifact("txt", f"{folder}/{name}.txt",
+                                  sentence_per_line(txt).encode("utf-8")))
+    return artifacts
