@@ -57,6 +57,24 @@ def word_ops(old: str, new: str) -> list[WordOp]:
     return ops
 
 
+def paragraph_runs(ops: tuple[WordOp, ...]) -> list[list[tuple[str, list[str]]]]:
+    """The ops cut at paragraph breaks: per paragraph, its (kind, words) runs in order."""
+    paragraphs: list[list[tuple[str, list[str]]]] = [[]]
+    for op in ops:
+        run: list[str] = []
+        for word in op.words:
+            if word == PARAGRAPH:
+                if run:
+                    paragraphs[-1].append((op.kind, run))
+                    run = []
+                paragraphs.append([])
+            else:
+                run.append(word)
+        if run:
+            paragraphs[-1].append((op.kind, run))
+    return [p for p in paragraphs if p]
+
+
 def _count(ops: list[WordOp], kind: str) -> int:
     return sum(len([w for w in op.words if w != PARAGRAPH]) for op in ops if op.kind == kind)
 

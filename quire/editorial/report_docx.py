@@ -13,7 +13,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from .compare import PARAGRAPH, PartChange
+from .compare import PartChange, paragraph_runs
 
 AUTHOR = "quire"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -33,21 +33,9 @@ RELS = (
 
 def tracked_changes_docx(change: PartChange) -> bytes:
     """A DOCX of the part's new text with every change as a tracked change."""
-    paragraphs: list[list[str]] = [[]]
     counter = iter(range(1, 1 << 30))
-    for op in change.ops:
-        run: list[str] = []
-        for word in op.words:
-            if word == PARAGRAPH:
-                if run:
-                    paragraphs[-1].append(_run(op.kind, run, next(counter)))
-                    run = []
-                paragraphs.append([])
-            else:
-                run.append(word)
-        if run:
-            paragraphs[-1].append(_run(op.kind, run, next(counter)))
-    body = "".join(f"<w:p>{''.join(p)}</w:p>" for p in paragraphs if p)
+    body = "".join("<w:p>" + "".join(_run(kind, words, next(counter)) for kind, words in runs)
+                   + "</w:p>" for runs in paragraph_runs(change.ops))
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>')
     buffer = io.BytesIO()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .compare import PARAGRAPH, UNCHANGED, PartChange
+from .compare import UNCHANGED, PartChange, paragraph_runs
 
 STYLE = """
 body { font: 16px/1.55 Georgia, serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
@@ -50,20 +50,8 @@ def html_report(changes: list[PartChange], old: str, new: str) -> str:
 
 
 def _section(change: PartChange) -> str:
-    paragraphs: list[list[str]] = [[]]
-    for op in change.ops:
-        run: list[str] = []
-        for word in op.words:
-            if word == PARAGRAPH:
-                if run:
-                    paragraphs[-1].append(_mark(op.kind, run))
-                    run = []
-                paragraphs.append([])
-            else:
-                run.append(word)
-        if run:
-            paragraphs[-1].append(_mark(op.kind, run))
-    body = "\n".join(f"<p>{' '.join(p)}</p>" for p in paragraphs if p)
+    body = "\n".join("<p>" + " ".join(_mark(kind, words) for kind, words in runs) + "</p>"
+                     for runs in paragraph_runs(change.ops))
     return (f'<section id="{escape(change.name)}" class="{change.status}">\n'
             f"<h2>{escape(change.title or change.name)} <small class=\"{change.status}\">"
             f"({change.status}, +{change.added} \u2212{change.removed})</small></h2>\n{body}\n"
