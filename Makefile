@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench diff stats clean distclean
+.PHONY: book check test bench fuzz diff stats clean distclean
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -19,6 +19,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The long property-test campaign (20,000 examples per parser); `make test` runs 150.
+fuzz: $(STAMP)
+	QUIRE_HYPOTHESIS_PROFILE=campaign $(PY) -m pytest -q tests/test_properties.py --hypothesis-show-statistics
 
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD

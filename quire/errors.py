@@ -120,7 +120,7 @@ class Reporter:
     def finish(self) -> None:
         """In strict mode, turn the collected warnings into one error."""
         if self.strict and self.warnings:
-            raise QuireErrorGroup(
-                [QuireError(f"{w.message} (warning treated as error: --strict)", w.location)
-                 for w in self.warnings]
-            )
+            errors = [QuireError(f"{w.message} (warning treated as error: --strict)", w.location)
+                      for w in self.warnings]
+            self.warnings = []  # reported once, as the errors they became
+            raise QuireErrorGroup(errors)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import QuireError, SourceLocation
+from .faults import fault_point
 from .model import Artifact
 
 LOCK_NAME = ".quire.lock"
@@ -41,6 +42,7 @@ def build_lock(folder: Path) -> Iterator[None]:
                          SourceLocation(folder)) from None
     try:
         remove_stale_temporaries(folder)
+        fault_point("pause-after-lock")
         yield
     finally:
         lock.release()
@@ -48,17 +50,44 @@ def build_lock(folder: Path) -> Iterator[None]:
 
 def remove_stale_temporaries(folder: Path) -> None:
     """Delete temporary files a killed build left behind (only under the lock)."""
-    for stale in folder.glob(".*.tmp"):
+    for stale in folder.glob("**/.*.tmp"):
         stale.unlink(missing_ok=True)
 
 
 def write_artifacts(artifacts: list[Artifact], folder: Path) -> list[Path]:
-    """Write every artifact atomically into ``folder``; return the paths written."""
-    return [write_atomically(folder / a.filename, a.data) for a in artifacts]
+    """Write every artifact into ``folder`` in two phases; return the paths written.
+
+    First every file is written in full to a temporary file beside its target
+    and flushed to disk; only when all are there does each replace its target,
+    one rename each. A failure in the first phase (a full disk) replaces nothing.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for artifact in artifacts:
+            target = folder / artifact.filename
+            staged.append((stage_file(target, artifact.data), target))
+        written = []
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise QuireError(f"cannot write the output: {exc.strerror}",
+                                 SourceLocation(target)) from None
+            written.append(target)
+            fault_point("kill-during-write")
+        return written
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def write_atomically(target: Path, data: bytes) -> Path:
     """Replace ``target`` with ``data`` in one rename; on any failure leave it as it was."""
+    return write_artifacts([Artifact("", target.name, data)], target.parent)[0]
+
+
+def stage_file(target: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``target``, flushed to disk; its path."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
@@ -69,25 +98,21 @@ def write_atomically(target: Path, data: bytes) -> Path:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
+            fault_point("enospc-during-write")
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise QuireError(f"cannot write the output: {exc.strerror}",
                          SourceLocation(target)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    return tmp
 
 
-def write_text_folder(artifacts: list[Artifact], folder: Path) -> list[Path]:
-    """Write the editors' texts into ``folder``; remove the ones no longer part of the book."""
-    written = write_artifacts([Artifact(a.format, Path(a.filename).name, a.data)
-                               for a in artifacts], folder)
-    keep = {p.name for p in written}
-    for stale in folder.iterdir():
+def prune_text_folder(folder: Path, artifacts: list[Artifact]) -> None:
+    """Remove the files of ``folder`` that ``artifacts`` (just written) no longer hold."""
+    keep = {Path(a.filename).name for a in artifacts}
+    for stale in folder.iterdir() if folder.is_dir() else []:
         if stale.is_file() and stale.name not in keep and not stale.name.startswith("."):
             stale.unlink()
-    return written

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .assemble import assemble_book
 from .cache import ContentCache
@@ -28,13 +29,15 @@ from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
-from .output import build_lock, write_artifacts, write_text_folder
+from .output import build_lock, prune_text_folder, write_artifacts
 from .passages import insert_passages
 from .quotations import check_quotations, report_quotations
+from .resources import check_chapter_resources
 from .render.formats import render_all
 from .render.parse import parse_book
 
 CACHE_DIR = ".cache"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,34 +55,27 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     """Read and check the whole project; every problem found is reported together."""
     config = load_config(root)
     errors: list[QuireError] = []
-    chapters: list[Chapter] = []
-    bibliography = Bibliography()
-    try:
-        chapters = read_chapters(config)
-    except QuireError as exc:
-        errors.append(exc)
-    try:
-        bibliography = load_bibliography(config.root)
-    except QuireError as exc:
-        errors.append(exc)
-    try:
-        csl = style_path(config)
-    except QuireError as exc:
-        errors.append(exc)
+    chapters = _attempt(errors, lambda: read_chapters(config), [])
+    bibliography = _attempt(errors, lambda: load_bibliography(config.root), Bibliography())
+    csl = _attempt(errors, lambda: style_path(config), None)
     raise_all(errors)
-    quoted_chapters = chapters
-    chapters = insert_passages(chapters, bibliography)
-    citations = collect_citations(chapters)
-    errors = []
-    for check in (lambda: check_citation_keys(citations, bibliography),
-                  lambda: report_quotations(check_quotations(quoted_chapters, bibliography.entries),
-                                            reporter, allow_stale_quotes)):
-        try:
-            check()
-        except QuireError as exc:
-            errors.append(exc)
+    with_passages = insert_passages(chapters, bibliography)
+    citations = collect_citations(with_passages)
+    errors = check_chapter_resources(with_passages, config.root)
+    _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
+    _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
+                                               reporter, allow_stale_quotes), None)
     raise_all(errors)
-    return Sources(config, chapters, bibliography, citations, csl)
+    return Sources(config, with_passages, bibliography, citations, csl)
+
+
+def _attempt(errors: list[QuireError], action: Callable[[], T], default: T) -> T:
+    """``action()``, or ``default`` with its error added to ``errors``."""
+    try:
+        return action()
+    except QuireError as exc:
+        errors.append(exc)
+        return default
 
 
 def assemble(sources: Sources, edition: str | None = None) -> AssembledBook:
@@ -105,7 +101,7 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
         artifacts = render_all(formats or config.output.formats, ast, config, cache, reporter)
         texts = editor_texts(book, config.source_date_epoch, cache, text_dir)
         reporter.finish()
-        written = write_artifacts(artifacts, config.build_dir)
-        write_text_folder(texts, config.build_dir / text_dir)
+        written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
+        prune_text_folder(config.build_dir / text_dir, texts)
         cache.prune()
         return written

@@ -61,9 +61,9 @@ class QuotationCheck:
 
 def normal_form(text: str) -> str:
     """Text as compared: emphasis, escapes and quote styles ignored, dashes unified."""
-    text = text.replace("---", "\u2014").replace("--", "\u2013")
-    text = re.sub(r"\\(.)", r"\1", text)
+    text = text.replace("\\", "")  # escapes (and the rare literal backslash) do not count
     text = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", text)
+    text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = re.sub("[\u2018\u2019\u02bc]", "'", text)
     text = re.sub("[\u201c\u201d]", '"', text)
     return re.sub(r"\s+", " ", text).strip()

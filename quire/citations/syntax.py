@@ -144,8 +144,9 @@ def _line_index(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset) - 1
 
 
-def mask(text: str) -> str:
-    """Blank out fenced code, code spans and URLs, keeping every other character in place."""
+def mask(text: str, *, urls: bool = True) -> str:
+    """Blank out fenced code, code spans and (unless ``urls`` is false) URLs and link targets,
+    keeping every other character in place."""
     lines = text.split("\n")
     fence: str | None = None
     for index, line in enumerate(lines):
@@ -156,7 +157,7 @@ def mask(text: str) -> str:
         elif fence is not None:
             lines[index] = " " * len(line)
     text = "\n".join(lines)
-    for pattern in (_CODE_SPAN, _URL):
+    for pattern in (_CODE_SPAN, _URL) if urls else (_CODE_SPAN,):
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     return text
 

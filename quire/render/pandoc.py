@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QuireError
+from ..faults import fault_point
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,13 @@ def run_pandoc(args: list[str], stdin: bytes, *, cwd: Path, epoch: int,
         "LANG": "C.UTF-8",
         "SOURCE_DATE_EPOCH": str(epoch),
     }
-    proc = subprocess.run([pandoc_binary(), *args],
-                          input=stdin, capture_output=True, cwd=cwd, env=env, check=False)
-    messages = proc.stderr.decode("utf-8", "replace").strip()
+    proc = subprocess.Popen([pandoc_binary(), *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
+    fault_point("kill-during-pandoc")
+    stdout, stderr = proc.communicate(stdin)
+    messages = stderr.decode("utf-8", "replace").strip()
     if proc.returncode != 0:
         raise QuireError(f"pandoc could not make the {what}: {messages or proc.returncode}")
     warnings = tuple(line.removeprefix("[WARNING] ").strip()
                      for line in messages.splitlines() if line.startswith("[WARNING]"))
-    return PandocResult(proc.stdout, warnings)
+    return PandocResult(stdout, warnings)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import QuireError, SourceLocation
+from ..faults import fault_point
 
 
 def compile_typst(source: bytes, root: Path, template: Path) -> bytes:
@@ -19,8 +20,10 @@ def compile_typst(source: bytes, root: Path, template: Path) -> bytes:
 
     fonts = root / "fonts"
     try:
-        return typst.compile(source, root=str(root), format="pdf", ignore_system_fonts=True,
-                             font_paths=[str(fonts)] if fonts.is_dir() else [])
+        pdf = typst.compile(source, root=str(root), format="pdf", ignore_system_fonts=True,
+                            font_paths=[str(fonts)] if fonts.is_dir() else [])
+        fault_point("kill-after-typst")
+        return pdf
     except typst.TypstError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
         hints = "; ".join(getattr(exc, "hints", []) or [])
