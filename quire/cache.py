@@ -7,6 +7,7 @@ damaged or missing cache only costs time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -64,3 +65,13 @@ class ContentCache:
         for path in self.folder.iterdir():
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of quire's own code and default templates: part of every stage's key."""
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                   and "__pycache__" not in p.parts)
+    return content_key(*(part for p in files
+                         for part in (str(p.relative_to(package)), p.read_bytes())))

@@ -15,12 +15,14 @@ in ``build/.cache``.
 from __future__ import annotations
 
 import dataclasses
+import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from .assemble import assemble_book
-from .cache import ContentCache
+from .cache import ContentCache, code_fingerprint, content_key
 from .citations.keys import check_citation_keys, collect_citations
 from .citations.style import style_path
 from .config import BookConfig, load_config
@@ -78,10 +80,35 @@ def _attempt(errors: list[QuireError], action: Callable[[], T], default: T) -> T
         return default
 
 
-def assemble(sources: Sources, edition: str | None = None) -> AssembledBook:
-    """Stage 2: the single document every format is made from."""
-    return assemble_book(sources.config, sources.chapters, sources.bibliography,
-                         sources.csl_path, sources.citations, sources.config.edition(edition))
+def assemble(sources: Sources, edition: str | None = None,
+             cache: ContentCache | None = None) -> AssembledBook:
+    """Stage 2: the single document every format is made from (cached by its inputs)."""
+    config = sources.config
+    chosen = config.edition(edition)
+    key = assembly_key(sources, edition)
+    stored = cache.get("book", key) if cache is not None else None
+    if stored is not None:
+        data = json.loads(stored)
+        return AssembledBook(data["markdown"], data["metadata"], sources.csl_path, config.root,
+                             tuple(tuple(part) for part in data["parts"]))
+    book = assemble_book(config, sources.chapters, sources.bibliography, sources.csl_path,
+                         sources.citations, chosen)
+    if cache is not None:
+        cache.put("book", key, json.dumps({"markdown": book.markdown, "metadata": book.metadata,
+                                           "parts": book.parts}).encode("utf-8"))
+    return book
+
+
+def assembly_key(sources: Sources, edition: str | None) -> str:
+    """A hash of everything the assembled book depends on."""
+    config, bibliography = sources.config, sources.bibliography
+    template = config.root / "templates" / "appendix.md.j2"
+    return content_key(
+        code_fingerprint(), config.path.read_bytes(), edition or "",
+        *(f"{c.path.name}|{c.number}|{c.title}|{c.body}" for c in sources.chapters),
+        *(entry.path.read_bytes() for _, entry in sorted(bibliography.entries.items())),
+        json.dumps(bibliography.references, sort_keys=True),
+        sources.csl_path.read_bytes(), template.read_bytes() if template.is_file() else b"")
 
 
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
@@ -90,16 +117,20 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
     """Build the book; return the files written. Nothing is written unless all succeed."""
     sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
-    book = assemble(sources, edition)
+    cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
+    book = assemble(sources, edition, cache)
     if edition is not None:  # an edition's files: <basename>-<edition>.<format>
         config = dataclasses.replace(config, output=dataclasses.replace(
             config.output, basename=f"{config.output.basename}-{edition}"))
-    cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
     with build_lock(config.build_dir):
         ast = parse_book(book, config.source_date_epoch, cache, reporter)
-        artifacts = render_all(formats or config.output.formats, ast, config, cache, reporter)
-        texts = editor_texts(book, config.source_date_epoch, cache, text_dir)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
+            texts_job = pool.submit(editor_texts, book, ast, config.source_date_epoch, cache,
+                                    text_dir)
+            artifacts = render_all(formats or config.output.formats, ast, config, cache,
+                                   reporter)
+            texts = texts_job.result()
         reporter.finish()
         written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
         prune_text_folder(config.build_dir / text_dir, texts)

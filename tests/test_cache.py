@@ -34,15 +34,34 @@ def test_stale_entries_are_pruned(book_project):
     build(root, None, Reporter())
     cache_dir = root / "build" / ".cache"
     before = {p.name for p in cache_dir.iterdir()}
-    assert len(before) == 5  # the parsed book, three formats, the chapters' plain text
+    kinds = sorted(name.split("-")[0] for name in before)
+    assert kinds == ["ast", "book", "docx", "epub", "pdf", "plain"]  # every cached stage
     chapter = root / "manuscript/chapters/02-endings.md"
     chapter.write_text(chapter.read_text() + "\nMore.\n")
     build(root, None, Reporter())
     after = {p.name for p in cache_dir.iterdir()}
-    assert len(after) == 5 and not after & before
+    assert len(after) == 6 and not after & before
 
 
 def test_cache_without_folder_stores_nothing():
     cache = ContentCache(None)
     cache.put("ast", "k", b"x")
     assert cache.get("ast", "k") is None
+
+
+def test_assembly_is_cached_and_follows_its_inputs(book_project, monkeypatch):
+    """A second build does not resolve citations again; a changed entry does."""
+    root = book_project("minimal")
+    build(root, None, Reporter())
+    calls = []
+    import quire.pipeline as pipeline
+
+    original = pipeline.assemble_book
+    monkeypatch.setattr(pipeline, "assemble_book", lambda *a: calls.append(1) or original(*a))
+    build(root, None, Reporter())
+    assert calls == []
+    entry = root / "bibliography/entries/smith2020.md"
+    entry.write_text(entry.read_text().replace("[[2020]]", "[[2021]]"))
+    build(root, None, Reporter())
+    assert calls == [1]
+    assert "Smith & Jones, 2021" in (root / "build/chapters/01-beginnings.md").read_text()

@@ -40,9 +40,12 @@ def project_texts(root: Path) -> dict[str, str]:
     """Build the editors' texts of the project at ``root`` (stale quotations allowed)."""
     from ..pipeline import assemble, gather
 
+    from ..render.parse import parse_book
+
     sources = gather(root, Reporter(), allow_stale_quotes=True)
     book = assemble(sources)
-    artifacts = editor_texts(book, sources.config.source_date_epoch, ContentCache(None))
+    epoch, cache = sources.config.source_date_epoch, ContentCache(None)
+    artifacts = editor_texts(book, parse_book(book, epoch, cache, Reporter()), epoch, cache)
     return {Path(a.filename).stem: a.data.decode("utf-8") for a in artifacts
             if a.filename.endswith(".txt")}
 

@@ -11,6 +11,7 @@ so they are deterministic and cached like the other stages.
 
 from __future__ import annotations
 
+import json
 import re
 
 from ..cache import ContentCache, content_key
@@ -54,24 +55,58 @@ def editor_markdown(part: str) -> str:
     return sentence_per_line(unwrap_internal_links(part))
 
 
-def editor_texts(book: AssembledBook, epoch: int, cache: ContentCache,
+def editor_texts(book: AssembledBook, ast: bytes, epoch: int, cache: ContentCache,
                  folder: str = TEXT_DIR) -> list[Artifact]:
-    """The ``.md`` and ``.txt`` file of every part of the book."""
+    """The ``.md`` and ``.txt`` file of every part of the book.
+
+    The plain text comes from the parsed tree (pandoc reads JSON far faster than
+    Markdown): its blocks are cut at each level-1 heading, one part each, and
+    rendered by pandoc's plain writer in one run, a marker paragraph between parts.
+    """
     names = [name for name, _ in book.parts]
     markdown = [editor_markdown(text) for _, text in book.parts]
-    key = content_key(pandoc_version(), "plain", *markdown)
+    key = content_key(pandoc_version(), "plain", ast)
     cached = cache.get("plain", key)
     if cached is None:
-        joined = f"\n\n{_SPLIT}\n\n".join(markdown)
-        result = run_pandoc(["-f", "markdown-yaml_metadata_block-citations", "-t", "plain",
-                             "--wrap=none"], joined.encode("utf-8"), cwd=book.resource_root,
+        tree = json.loads(ast)
+        tree["blocks"] = inline_notes(tree["blocks"])
+        marker = {"t": "Para", "c": [{"t": "Str", "c": _SPLIT}]}
+        blocks: list[object] = []
+        for block in tree["blocks"]:
+            if block.get("t") == "Header" and block["c"][0] == 1 and blocks:
+                blocks.append(marker)
+            blocks.append(block)
+        tree["blocks"] = blocks
+        result = run_pandoc(["-f", "json", "-t", "plain", "--wrap=none"],
+                            json.dumps(tree).encode("utf-8"), cwd=book.resource_root,
                             epoch=epoch, what="plain text of the chapters")
         cached = result.output
         cache.put("plain", key, cached)
     plain = cached.decode("utf-8").split(_SPLIT)
+    if len(plain) != len(names):
+        raise AssertionError(f"{len(plain)} plain-text parts for {len(names)} parts")
     artifacts = []
     for name, md, txt in zip(names, markdown, plain):
         artifacts.append(Artifact("md", f"{folder}/{name}.md", md.encode("utf-8")))
         artifacts.append(Artifact("txt", f"{folder}/{name}.txt",
                                   sentence_per_line(txt).encode("utf-8")))
     return artifacts
+
+
+def inline_notes(node: object) -> object:
+    """The tree with each footnote set inline, "[Note: ...]", so it stays in its chapter."""
+    if isinstance(node, list):
+        out: list[object] = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == "Note":
+                inlines: list[object] = [{"t": "Space"}, {"t": "Str", "c": "[Note:"}]
+                for block in item["c"]:
+                    if block.get("t") in ("Para", "Plain"):
+                        inlines += [{"t": "Space"}] + inline_notes(block["c"])  # type: ignore
+                out += inlines + [{"t": "Str", "c": "]"}]
+            else:
+                out.append(inline_notes(item))
+        return out
+    if isinstance(node, dict):
+        return {k: inline_notes(v) for k, v in node.items()}
+    return node
