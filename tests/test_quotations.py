@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO, copy_sample_book, run_cli
+from conftest import copy_sample_book, run_cli
 from quire.quotations import normal_form, word_diff
 
 CHAPTER_11 = "manuscript/chapters/11-neurological-contagion.md"
@@ -71,7 +71,3 @@ def test_moved_and_missing_quotations(tmp_path):
                          "other chapter), and no passage there is close to it")
     run_cli("--project", root, "quotes", "--fix", "--yes")
     assert '::: {.quotation chapter="9"}' in entry.read_text()  # re-pointed to its chapter
-
-
-def test_quotes_listing_runs_from_the_repository():
-    assert (REPO / ENTRY).is_file()
