@@ -60,7 +60,10 @@ def revision_texts(revision: str, project: Path) -> dict[str, str]:
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", str(inside) or ".")
     with tempfile.TemporaryDirectory(prefix="quire-draft-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")  # no links or paths out of tmp
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out
+                tar.extractall(tmp, filter="data")
+            else:  # the archive is git's own export of the repository
+                tar.extractall(tmp)
         root = Path(tmp) / inside
         if not (root / "book.yaml").is_file():
             raise QuireError(f"revision {revision} has no book project at '{inside}'",
