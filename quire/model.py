@@ -84,6 +84,7 @@ class Entry:
     quotations: tuple[Quotation, ...] = ()
     citation: str = ""
     passages: tuple[Passage, ...] = ()
+    further_reading_location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)

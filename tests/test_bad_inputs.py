@@ -130,6 +130,10 @@ CASES = [
          "'smith2020.md'"),
     Case("entry-no-type", entry_with("  type: article-journal\n", ""),
          "{root}/" + ENTRY + ":3: error: CSL-JSON item has no 'type'"),
+    Case("further-reading-unknown", entry_with("page: 1-10\n", "page: 1-10\nfurther-reading: "
+                                               "[jones2019]\n"),
+         "{root}/" + ENTRY + ":16: error: further-reading key 'jones2019' is neither an entry "
+         "nor a reference in bibliography/references.json"),
     Case("references-json", {REFS: '[\n  {"id": "a",\n}\n]\n'},
          "{root}/" + REFS + ":3:1: error: invalid JSON: Expecting property name enclosed in "
          "double quotes"),

@@ -50,6 +50,12 @@ def load_bibliography(root: Path) -> Bibliography:
                     references[item["id"]] = item
         except QuireError as exc:
             errors.append(exc)
+    for entry in entries.values():
+        for key in entry.further_reading:
+            if key not in locations:
+                errors.append(QuireError(f"further-reading key '{key}' is neither an entry nor "
+                                         f"a reference in {REFERENCES_FILE}",
+                                         entry.further_reading_location))
     raise_all(errors)
     return Bibliography(entries, references, locations)
 
@@ -108,7 +114,9 @@ def read_entry(path: Path) -> Entry:
                              f"(also at line {seen[passage.ident].location.line})",
                              passage.location)
         seen[passage.ident] = passage
-    return Entry(key, path, csl, sections, tuple(further), quotations, citation, passages)
+    further_at = SourceLocation(path, key_line(node, "further-reading", 2) or 1)
+    return Entry(key, path, csl, sections, tuple(further), quotations, citation, passages,
+                 further_at)
 
 
 def check_csl_item(item: dict[str, Any], location: SourceLocation) -> dict[str, Any]:
