@@ -29,6 +29,7 @@ from .citations.markdown import escape_text
 from .citations.resolve import make_engine
 from .config import BookConfig
 from .entries.seed_format import FURTHER_READING
+from .editorial.stats import citing_chapters
 from .errors import QuireError, SourceLocation
 from .model import Bibliography, Chapter, Citation, Entry
 from .templates import DEFAULTS, PROJECT_DIR
@@ -87,19 +88,16 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
     """The appendix data for ``entries``, in the order of their references."""
     if not entries:
         return []
-    further = {k for e in entries for k in e.further_reading if k in bibliography.keys}
+    further = {k for e in entries for k in e.further_reading}
     extra = make_engine(csl_path, {k: bibliography.item(k)
                                    for k in {*further, *(e.key for e in entries)}})
     order = {key: i for i, (key, _) in enumerate(extra.bibliography([e.key for e in entries]))}
-    chapter_of = {c.path: c for c in chapters}
+    citing = citing_chapters(chapters, citations)
+    by_number = {c.number: c for c in chapters}
     appendices = []
     for index, entry in enumerate(sorted(entries, key=lambda e: order[e.key])):
         main = engine if engine is not None and entry.key in engine.keys.values() else extra
-        citing = sorted({chapter_of[c.location.path].number for c in citations
-                         if c.key == entry.key and c.location.path in chapter_of})
-        by_number = {c.number: c for c in chapters}
-        available = [s.title for s in entry.sections]
-        chosen = config.appendices.sections_for(edition, available)
+        chosen = config.appendices.sections_for(edition, [s.title for s in entry.sections])
         texts = {s.title: s.text for s in entry.sections}
         reading = [text for _, text in extra.bibliography(list(entry.further_reading))]
         appendices.append(Appendix(
@@ -108,7 +106,8 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
             reference=dict(main.bibliography([entry.key]))[entry.key],
             sections=[AppendixSection(t, section_markdown(texts[t]))
                       for t in chosen if t != FURTHER_READING],
-            cited_in=[ChapterLink(n, by_number[n].title, by_number[n].anchor) for n in citing],
+            cited_in=[ChapterLink(n, by_number[n].title, by_number[n].anchor)
+                      for n in sorted(citing.get(entry.key, []))],
             further_reading=reading if FURTHER_READING in chosen else []))
     return appendices
 

@@ -94,6 +94,7 @@ class CitationEngine:
     def __init__(self, style: Path, items: dict[str, dict[str, Any]]) -> None:
         citeproc_fixes.apply()
         self._memo: dict[tuple[int, tuple[Cite, ...]], list[tuple[int, str]]] = {}
+        self._rendered: list[tuple[str, str]] | None = None
         self.keys = {key.lower(): key for key in items}
         tree = etree.parse(str(style))
         citation = tree.getroot().find(f"{C}citation")
@@ -205,19 +206,23 @@ class CitationEngine:
     def bibliography(self, keys: list[str]) -> list[tuple[str, str]]:
         """(key, Markdown entry) for ``keys``, in the order the style sorts them."""
         wanted = {k.lower() for k in keys}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            entries = [str(e) for e in self.normal.bibliography.bibliography()]
-        result = []
-        for lowered, entry in zip(self.normal.bibliography.keys, entries):
-            if lowered not in wanted:
-                continue
-            key = self.keys[lowered]
-            text = html_to_markdown(entry)
-            if self.retrieved and "accessed" not in self.items[key]:
-                text = re.sub(rf"(?i)\b{re.escape(self.retrieved)}\s+(?=<https?://)", "", text)
-            result.append((key, text))
-        return result
+        return [(key, text) for key, text in self._entries() if key.lower() in wanted]
+
+    def _entries(self) -> list[tuple[str, str]]:
+        """Every item's entry, sorted, rendered once (items do not change after ``__init__``)."""
+        if self._rendered is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                entries = [str(e) for e in self.normal.bibliography.bibliography()]
+            self._rendered = []
+            for lowered, entry in zip(self.normal.bibliography.keys, entries):
+                key = self.keys[lowered]
+                text = html_to_markdown(entry)
+                if self.retrieved and "accessed" not in self.items[key]:
+                    text = re.sub(rf"(?i)\b{re.escape(self.retrieved)}\s+(?=<https?://)", "",
+                                  text)
+                self._rendered.append((key, text))
+        return self._rendered
 
 
 def _attr(citation: etree._Element, child: str, name: str) -> str:
