@@ -7,7 +7,6 @@ font it uses, and a ``#read`` or ``#include`` cannot reach outside the project.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import QuireError, SourceLocation
