@@ -15,16 +15,19 @@ from .config import BookConfig
 from .citations.resolve import references_markdown, resolve_citations
 from .appendices import appendix_entries, build_appendices, render_appendix
 from .appendix_config import Edition
-from .model import AssembledBook, Bibliography, Chapter, Citation
+from .citations.keys import cited
+from .citations.syntax import CitationGroup
+from .model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
 
 
 def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bibliography,
-                  csl_path: Path, citations: list[Citation],
+                  csl_path: Path, groups: dict[Path, list[CitationGroup]],
                   edition: Edition | None = None) -> AssembledBook:
     """One document holding the whole book, citations resolved, and its metadata."""
-    resolved = resolve_citations(chapters, bibliography, csl_path)
+    resolved = resolve_citations(chapters, groups, bibliography, csl_path)
+    citations = cited(groups)
     named = [(chapter.path.stem,
               f"# {chapter.heading} {{#{chapter.anchor} .chapter}}\n\n{chapter.body.strip()}\n")
              for chapter in resolved.chapters]

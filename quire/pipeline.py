@@ -23,7 +23,8 @@ from typing import Callable, TypeVar
 
 from .assemble import assemble_book
 from .cache import ContentCache, code_fingerprint, content_key
-from .citations.keys import check_citation_keys, collect_citations
+from .citations.keys import check_citation_keys, cited, citation_groups
+from .citations.syntax import CitationGroup
 from .citations.style import style_path
 from .config import BookConfig, load_config
 from .entries.store import load_bibliography
@@ -49,8 +50,13 @@ class Sources:
     config: BookConfig
     chapters: list[Chapter]
     bibliography: Bibliography
-    citations: list[Citation]
+    groups: dict[Path, list[CitationGroup]]
     csl_path: Path
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every cited key with its location, in reading order."""
+        return cited(self.groups)
 
 
 def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) -> Sources:
@@ -62,13 +68,14 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     csl = _attempt(errors, lambda: style_path(config), None)
     raise_all(errors)
     with_passages = insert_passages(chapters, bibliography)
-    citations = collect_citations(with_passages)
+    groups = citation_groups(with_passages)
+    citations = cited(groups)
     errors = check_chapter_resources(with_passages, config.root)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)
     raise_all(errors)
-    return Sources(config, with_passages, bibliography, citations, csl)
+    return Sources(config, with_passages, bibliography, groups, csl)
 
 
 def _attempt(errors: list[QuireError], action: Callable[[], T], default: T) -> T:
@@ -92,7 +99,7 @@ def assemble(sources: Sources, edition: str | None = None,
         return AssembledBook(data["markdown"], data["metadata"], sources.csl_path, config.root,
                              tuple(tuple(part) for part in data["parts"]))
     book = assemble_book(config, sources.chapters, sources.bibliography, sources.csl_path,
-                         sources.citations, chosen)
+                         sources.groups, chosen)
     if cache is not None:
         cache.put("book", key, json.dumps({"markdown": book.markdown, "metadata": book.metadata,
                                            "parts": book.parts}).encode("utf-8"))
@@ -103,10 +110,9 @@ def assembly_key(sources: Sources, edition: str | None) -> str:
     """A hash of everything the assembled book depends on."""
     config, bibliography = sources.config, sources.bibliography
     template = config.root / "templates" / "appendix.md.j2"
-    return content_key(
-        code_fingerprint(), config.path.read_bytes(), edition or "",
-        *(f"{c.path.name}|{c.number}|{c.title}|{c.body}" for c in sources.chapters),
-        *(entry.path.read_bytes() for _, entry in sorted(bibliography.entries.items())),
+    return content_key(  # the data already read, as the dataclasses print it
+        code_fingerprint(), repr(config), edition or "", repr(sources.chapters),
+        repr(sorted(bibliography.entries.items())),
         json.dumps(bibliography.references, sort_keys=True),
         sources.csl_path.read_bytes(), template.read_bytes() if template.is_file() else b"")
 

@@ -36,6 +36,15 @@ _IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<(?P<angle>[^>]*)>|(?P
 _TAG = re.compile(r"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:\s+[^<>]*?)?)/?>", re.S)
 _ATTR = re.compile(r"(?P<name>[\w:-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))")
 FETCHED = {"src", "data", "poster", "srcset"}
+
+
+def fetched_files(tag: str, attribute: str, value: str) -> list[str]:
+    """The file references a writer may fetch from one HTML attribute (decoded value)."""
+    if attribute == "srcset":
+        return [part.strip().split(" ")[0] for part in value.split(",")]
+    if attribute in FETCHED or (attribute == "href" and tag == "link"):
+        return [value]
+    return []
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|#|//)")
 
 
@@ -70,14 +79,11 @@ def _references(text: str) -> Iterator[tuple[int, str, str]]:
         name = tag.group("name").lower()
         for attr in _ATTR.finditer(tag.group("attrs") or ""):
             attr_name = attr.group("name").lower()
-            if attr_name in FETCHED or (attr_name == "href" and name == "link"):
-                which = next(g for g in ("dq", "sq", "bare") if attr.group(g) is not None)
-                start = tag.start("attrs") + attr.start(which)
-                raw = text[start:start + len(attr.group(which))]
-                values = [v.strip().split(" ")[0] for v in html.unescape(raw).split(",")] \
-                    if attr_name == "srcset" else [html.unescape(raw)]
-                for value in values:
-                    yield start, f"'{attr_name}' of <{name}>", value
+            which = next(g for g in ("dq", "sq", "bare") if attr.group(g) is not None)
+            start = tag.start("attrs") + attr.start(which)
+            raw = text[start:start + len(attr.group(which))]
+            for value in fetched_files(name, attr_name, html.unescape(raw)):
+                yield start, f"'{attr_name}' of <{name}>", value
 
 
 def check_chapter_resources(chapters: list[Chapter], root: Path) -> list[QuireError]:
@@ -105,9 +111,7 @@ class _Sources(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if value and (name in FETCHED or (name == "href" and tag == "link")):
-                parts = value.split(",") if name == "srcset" else [value]
-                self.values.extend(p.strip().split(" ")[0] for p in parts)
+            self.values.extend(fetched_files(tag, name, value or ""))
 
 
 def check_tree_resources(ast: bytes, root: Path) -> None:

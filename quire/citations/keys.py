@@ -9,13 +9,22 @@ from __future__ import annotations
 import difflib
 
 from ..errors import QuireError, raise_all
+from pathlib import Path
+
 from ..model import Bibliography, Chapter, Citation
-from .syntax import find_citations
+from .syntax import CitationGroup, find_citation_groups
 
 
-def collect_citations(chapters: list[Chapter]) -> list[Citation]:
-    """Every citation in the book, in reading order."""
-    return [c for ch in chapters for c in find_citations(ch.body, ch.path, ch.body_line)]
+def citation_groups(chapters: list[Chapter]) -> dict[Path, list[CitationGroup]]:
+    """Every citation group of every chapter, by chapter file, each chapter read once."""
+    return {ch.path: find_citation_groups(ch.body, ch.path, ch.body_line) for ch in chapters}
+
+
+def cited(groups: dict[Path, list[CitationGroup]]) -> list[Citation]:
+    """Every cited key with its location, in reading order."""
+    return [Citation(item.key, item.location)
+            for chapter_groups in groups.values() for group in chapter_groups
+            for item in group.items]
 
 
 def check_citation_keys(citations: list[Citation], bibliography: Bibliography) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter
 from .engine import Cite, CitationEngine
-from .syntax import find_citation_groups
+from .syntax import CitationGroup
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,10 @@ class ResolvedCitations:
     engine: CitationEngine | None = None
 
 
-def resolve_citations(chapters: list[Chapter], bibliography: Bibliography,
-                      csl_path: Path) -> ResolvedCitations:
-    """Replace every citation in ``chapters``; the keys must already be known."""
-    found = [(chapter, find_citation_groups(chapter.body, chapter.path, chapter.body_line))
-             for chapter in chapters]
+def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],
+                      bibliography: Bibliography, csl_path: Path) -> ResolvedCitations:
+    """Replace every citation group in ``chapters``; the keys must already be known."""
+    found = [(chapter, groups[chapter.path]) for chapter in chapters]
     cited = list(dict.fromkeys(item.key for _, groups in found for g in groups for item in g.items))
     if not cited:
         return ResolvedCitations(list(chapters), [])

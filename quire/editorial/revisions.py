@@ -26,13 +26,12 @@ WORKTREE = ("WORKTREE", ".")
 
 def draft_texts(spec: str, project: Path) -> dict[str, str]:
     """Part name -> plain text, for one side of a diff."""
-    folder = Path(spec)
-    for candidate in (folder / TEXT_DIR, folder):
-        if spec not in WORKTREE and candidate.is_dir() and any(candidate.glob("*.txt")):
-            return {p.stem: p.read_text(encoding="utf-8")
-                    for p in sorted(candidate.glob("*.txt"))}
     if spec in WORKTREE:
         return project_texts(project.resolve())
+    for folder in (Path(spec) / TEXT_DIR, Path(spec)):
+        texts = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if texts:
+            return {p.stem: p.read_text(encoding="utf-8") for p in texts}
     return revision_texts(spec, project.resolve())
 
 

@@ -16,7 +16,6 @@ from ..cache import ContentCache, content_key
 from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
-from ..resources import check_tree_resources
 from ..templates import template_path
 from .pandoc import pandoc_version, run_pandoc
 from .typst import compile_typst
@@ -80,8 +79,6 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     cached = cache.get(fmt, key)
     if cached is not None:
         return Artifact(fmt, filename, cached)
-    if fmt in ("epub", "docx"):  # these writers embed whatever files the tree names
-        check_tree_resources(ast, config.root)
     result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
                         epoch=config.source_date_epoch, what=fmt.upper())
     for warning in result.warnings:

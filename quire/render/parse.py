@@ -14,6 +14,7 @@ from pathlib import Path
 from ..cache import ContentCache, content_key
 from ..errors import Reporter
 from ..model import AssembledBook
+from ..resources import check_tree_resources
 from .pandoc import pandoc_version, run_pandoc
 
 #: Pandoc Markdown, minus metadata blocks (a ``---`` block in a chapter is text,
@@ -44,6 +45,8 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
     for warning in result.warnings:
         reporter.warn(f"pandoc: {warning}")
     ast = strip_processing_metadata(result.output)
+    # The EPUB and DOCX writers embed whatever files the tree names: checked once, here.
+    check_tree_resources(ast, book.resource_root)
     cache.put("ast", key, ast)
     return ast
 
