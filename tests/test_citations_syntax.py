@@ -35,3 +35,12 @@ def test_email_url_and_code_are_not_citations():
             "```\n@fenced\n```\n"
             "www.site.org/@who")
     assert keys(text) == []
+
+
+def test_locators_with_markdown_dashes_are_ranges():
+    from quire.citations.syntax import parse_locator
+
+    assert parse_locator(", pp. 179--181") == (("page", "179-181"), "")
+    assert parse_locator(", pp. 3\u20135, for a review") == (("page", "3-5"), ", for a review")
+    assert parse_locator(", chap. 2") == (("chapter", "2"), "")
+    assert parse_locator(", for a review") == (None, ", for a review")

@@ -121,3 +121,10 @@ def test_outputs_leak_no_local_paths(sample_build):
         with zipfile.ZipFile(sample_build[fmt]) as zf:
             blob = b"".join(zf.read(n) for n in zf.namelist())
         assert b"site-packages" not in blob and b"/tmp/" not in blob, fmt
+
+
+def test_sample_book_citations_are_apa(sample_build):
+    text = epub_text(sample_build["epub"])
+    assert "set out the evidence with care (Rizzolatti & Craighero, 2004)." in text
+    assert "Rizzolatti and Craighero describe a system built for exchange (2004);" in text
+    assert "how wide the door is (see Rizzolatti & Craighero, 2004, pp. 179\u2013181)." in text

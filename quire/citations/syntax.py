@@ -45,7 +45,8 @@ for _label, _terms in {
     for _term in _terms.split():
         LOCATOR_TERMS[_term] = _label
 _TERMS = "|".join(re.escape(t) for t in sorted(LOCATOR_TERMS, key=len, reverse=True))
-_VALUE = r"[0-9ivxlcdmIVXLCDM]+[a-z]?(?:\s*[-\u2013\u2014,&]\s*[0-9ivxlcdmIVXLCDM]+[a-z]?)*"
+_VALUE = (r"[0-9ivxlcdmIVXLCDM]+[a-z]?(?:\s*(?:[-\u2013\u2014]+|[,&])\s*"
+          r"[0-9ivxlcdmIVXLCDM]+[a-z]?)*")
 _LOCATOR = re.compile(r"^\s*,?\s*(?:(?P<label>" + _TERMS + r")(?<=\.)\s*|(?P<label2>" + _TERMS
                       + r")\s+)?(?P<value>" + _VALUE + r")(?P<suffix>.*)$", re.S)
 
@@ -126,7 +127,8 @@ def parse_locator(rest: str) -> tuple[tuple[str, str] | None, str]:
         label = match.group("label") or match.group("label2")
         value = match.group("value")
         if label or value[0].isdigit():
-            return (LOCATOR_TERMS[label] if label else "page", value.strip()), \
+            value = re.sub("[-\u2013\u2014]+", "-", value.strip())  # "179--181": a range
+            return (LOCATOR_TERMS[label] if label else "page", value), \
                 _suffix(match.group("suffix"))
     return None, _suffix(rest)
 
