@@ -64,7 +64,8 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     config = load_config(root)
     errors: list[QuireError] = []
     chapters = _attempt(errors, lambda: read_chapters(config), [])
-    bibliography = _attempt(errors, lambda: load_bibliography(config.root), Bibliography())
+    bibliography = _attempt(errors, lambda: load_bibliography(config.root, reporter),
+                            Bibliography())
     csl = _attempt(errors, lambda: style_path(config), None)
     raise_all(errors)
     with_passages = insert_passages(chapters, bibliography)
