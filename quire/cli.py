@@ -113,14 +113,17 @@ def new(directory: Path, title: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace existing entries and references.")
 @click.pass_obj
 def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool) -> None:
-    """Import research entries written as plain text (FILES) into bibliography/."""
+    """Import research entries written as plain text (FILES) into bibliography/.
+
+    A .bib file's items go into bibliography/references.json, keeping their keys.
+    """
     from .config import load_config
     from .entries.importer import apply_import, plan_import
 
-    def action(_: Reporter) -> list[Path]:
+    def action(reporter: Reporter) -> list[Path]:
         config = load_config(project)
         plan = plan_import(config.root, list(files), key=key, force=force,
-                           known_sections=config.entry_sections)
+                           known_sections=config.entry_sections, reporter=reporter)
         return apply_import(plan)
 
     for path in _run(action, strict=False):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import QuireError, SourceLocation, raise_all
+from ..errors import QuireError, Reporter, SourceLocation, raise_all
 from ..output import write_atomically
 from ..textfiles import read_text
+from .bib_import import plan_bib_items
 from .canonical import csl_ordered, entry_markdown
 from .keys import citation_key
 from .seed_format import PARAGRAPH, DEFAULT_SECTIONS, SeedEntry, SeedSection, parse_seed
@@ -35,8 +36,13 @@ class ImportPlan:
 
 def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
                 force: bool = False,
-                known_sections: tuple[str, ...] = DEFAULT_SECTIONS) -> ImportPlan:
-    """Parse every source and decide every file to write; raise all problems together."""
+                known_sections: tuple[str, ...] = DEFAULT_SECTIONS,
+                reporter: Reporter | None = None) -> ImportPlan:
+    """Parse every source and decide every file to write; raise all problems together.
+
+    A ``.bib`` source adds its items to ``references.json``
+    (:mod:`quire.entries.bib_import`); any other source is a research entry.
+    """
     if key is not None and len(sources) != 1:
         raise QuireError("--key names the key of one entry: import one file with it")
     if key is not None and not KEY_PATTERN.match(key):
@@ -50,7 +56,14 @@ def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
     errors: list[QuireError] = []
     claimed: dict[str, SourceLocation] = {}
     references = {k: item for k, (item, _) in existing.items()}
-    for source in sources:
+    for source in [s for s in sources if s.suffix.lower() == ".bib"]:  # --- .bib (bibinputs)
+        if key is not None:
+            errors.append(QuireError("--key names a research entry's key; a .bib item keeps "
+                                     "its own key", SourceLocation(source)))
+            continue
+        errors += plan_bib_items(source, root, references, existing, entry_dir,
+                                 lambda k, at: _claim(k, at, claimed), force, reporter)
+    for source in [s for s in sources if s.suffix.lower() != ".bib"]:
         try:
             parsed = in_sentence_case(parse_seed(read_text(source), source, known_sections))
             entry_key, further = _keys(parsed, source, key, claimed, references, existing,

@@ -23,7 +23,7 @@ from ..textfiles import read_text
 from ..yamlsource import key_line, plain
 from .bibfiles import SourcedItem, read_reference_file, read_reference_files
 from .canonical import parse_body
-from .validate import validate_item
+from .validate import validated
 from .seed_format import PASSAGE, QUOTATION
 
 ENTRY_DIR = Path("bibliography") / "entries"
@@ -50,7 +50,7 @@ def load_bibliography(root: Path, reporter: Reporter | None = None) -> Bibliogra
             errors.append(exc)
             continue
         keys.register(entry.key, SourceLocation(path, 2), errors)
-        entries[entry.key] = replace(entry, csl=_validated(
+        entries[entry.key] = replace(entry, csl=validated(
             SourcedItem(entry.csl, SourceLocation(path, 2)), reporter))
     references: dict[str, dict[str, Any]] = {}
     for sourced in read_reference_files(root, errors):
@@ -58,7 +58,7 @@ def load_bibliography(root: Path, reporter: Reporter | None = None) -> Bibliogra
         if not KEY_PATTERN.match(key):
             errors.append(QuireError(f"invalid reference key {key!r}", sourced.location))
         elif keys.register(key, sourced.location, errors):
-            references[key] = _validated(sourced, reporter)
+            references[key] = validated(sourced, reporter)
     for entry in entries.values():
         for key in entry.further_reading:
             if key not in keys.locations:
@@ -67,15 +67,6 @@ def load_bibliography(root: Path, reporter: Reporter | None = None) -> Bibliogra
                                          entry.further_reading_location))
     raise_all(errors)
     return Bibliography(entries, references, keys.locations)
-
-
-def _validated(sourced: SourcedItem, reporter: Reporter | None) -> dict[str, Any]:
-    """The item the engine can format; its problems as warnings at their lines."""
-    problems, usable = validate_item(sourced.item)
-    for problem in problems if reporter is not None else []:
-        reporter.warn(f"reference '{sourced.item.get('id')}': {problem.message}",
-                      sourced.at(problem.field))
-    return usable
 
 
 class KeyRegistry:

@@ -24,6 +24,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Reporter
+from .bibfiles import SourcedItem
 from .csl_normalise import NAME_FIELDS, is_et_al
 
 TYPES = frozenset("""article article-journal article-magazine article-newspaper bill book
@@ -104,6 +106,15 @@ def validate_item(item: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
                 kept.append(name)
         usable[field] = kept
     return problems, usable
+
+
+def validated(sourced: SourcedItem, reporter: Reporter | None) -> dict[str, Any]:
+    """The item the engine can format; each problem a warning at its file and line."""
+    problems, usable = validate_item(sourced.item)
+    for problem in problems if reporter is not None else []:
+        reporter.warn(f"reference '{sourced.item.get('id')}': {problem.message}",
+                      sourced.at(problem.field))
+    return usable
 
 
 def _did_you_mean(word: str, known: frozenset[str]) -> str:
