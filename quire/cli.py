@@ -156,12 +156,10 @@ def cite(project: Path, text: str) -> None:
     from .entries.apa_parser import parse_reference
     from .errors import SourceLocation
 
-    def action(_: Reporter) -> tuple[dict, str]:
-        item = parse_reference(text, SourceLocation(Path("<--parse>")))
-        return item, format_reference(item, default_style(project))
-
-    item, rendered = _run(action, strict=False)
-    click.echo(json.dumps(item, indent=2, ensure_ascii=False))
+    item = _run(lambda _: parse_reference(text, SourceLocation(Path("<--parse>"))),
+                strict=False)
+    click.echo(json.dumps(item, indent=2, ensure_ascii=False))  # even if the engine fails
+    rendered = _run(lambda _: format_reference(item, default_style(project)), strict=False)
     click.echo(markdown_text(rendered))
 
 
