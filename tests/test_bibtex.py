@@ -15,9 +15,11 @@ import pytest
 
 from conftest import BOOKS, run_cli
 from outputs import docx_paragraphs, epub_text, fold, letters, pdf_text
-from quire.entries.bibtex import bib_lines
+from quire.entries.bibtex import bib_lines, bib_reader, read_bib
+from quire.errors import SourceLocation
 
 ZOTERO = BOOKS / "zotero" / "bibliography" / "zotero.bib"
+BBT = BOOKS / "zotero" / "bibliography" / "betterbibtex.bib"
 
 IN_TEXT = [
     "Particles stay with the surname (van Aert & van Assen, 2017), and in running text "
@@ -166,3 +168,17 @@ def test_a_bib_file_pandoc_cannot_read_is_an_error_at_the_file(tmp_path):
     assert result.code == 1 and "Traceback" not in result.err
     assert f"{root / 'bibliography' / 'broken.bib'}:1: error: cannot read this bibtex file" \
         in result.err
+
+
+def test_reader_follows_the_export_and_braced_words_are_known(tmp_path):
+    assert bib_reader(ZOTERO.read_text(encoding="utf-8")) == "bibtex"
+    assert bib_reader(BBT.read_text(encoding="utf-8")) == "biblatex"
+    assert bib_reader("@online{a,\n title = {T},\n}") == "biblatex"
+    text = ("\n@article{k1,\n  title = {The {{DNA}} of {Bayesian} Models},\n"
+            "  author = {Doe, Jane},\n  date = {2019},\n  journaltitle = {J},\n}\n")
+    path = tmp_path / "refs.bib"
+    [item] = read_bib(path, text, tmp_path)
+    assert item.location == SourceLocation(path, 2)
+    assert item.protected["title"] == ("DNA", "Bayesian")
+    assert item.field_lines == {"title": 3, "author": 4, "date": 5, "journaltitle": 6}
+    assert item.csl["title"] == "The DNA of Bayesian models"

@@ -27,7 +27,7 @@ from ..errors import QuireError, SourceLocation
 from ..render.pandoc import run_pandoc
 
 #: Fields and entry types only BibLaTeX has: their presence selects pandoc's biblatex reader.
-_BIBLATEX = re.compile(r"^\s*(?:date|journaltitle|langid|location|urldate|eprinttype)\s*=|"
+_BIBLATEX = re.compile(r"^\s*(?:date|journaltitle|langid|location|eprinttype)\s*=|"
                        r"^\s*@(?:online|report|thesis|dataset|software|mvbook|collection)\s*\{",
                        re.IGNORECASE | re.MULTILINE)
 _ENTRY = re.compile(r"^[ \t]*@(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
@@ -52,7 +52,7 @@ class BibItem:
 
 def read_bib(path: Path, text: str, root: Path) -> list[BibItem]:
     """Convert the ``.bib`` file's items with pandoc; each knows its line."""
-    reader = "biblatex" if _BIBLATEX.search(text) else "bibtex"
+    reader = bib_reader(text)
     data = text.encode("utf-8")
     try:
         csl = json.loads(run_pandoc(["-f", reader, "-t", "csljson"], data, cwd=root, epoch=0,
@@ -70,6 +70,11 @@ def read_bib(path: Path, text: str, root: Path) -> list[BibItem]:
         line, fields = lines.get(key, (1, {}))
         items.append(BibItem(item, SourceLocation(path, line), fields, protected.get(key, {})))
     return items
+
+
+def bib_reader(text: str) -> str:
+    """pandoc's reader for this file: ``biblatex`` when it uses BibLaTeX's own fields or types."""
+    return "biblatex" if _BIBLATEX.search(text) else "bibtex"
 
 
 def bib_lines(text: str) -> dict[str, tuple[int, dict[str, int]]]:
