@@ -112,6 +112,7 @@ def test_seed_style_without_italics_or_comma_before_ampersand():
     ("(2004). A title. Publisher.", "no author before the date"),
     ("Smith, J. (2004).", "no title after the date"),
     ("Smith, J., &, Q. (2004). Title. Publisher.", "unreadable author list"),
+    ("Smith, J. (2004). *" + "a (" * 2000 + "[x", "too long to parse"),
 ])
 def test_unparseable_references(text, message):
     with pytest.raises(QuireError, match=message) as info:

@@ -25,6 +25,8 @@ from ..errors import QuireError, SourceLocation
 from .apa_names import parse_author_list, parse_editor_list, parse_group_author
 from .apa_types import ROLE_PATTERN, ROLES, read_description, read_details
 
+#: Longer than any APA reference (20 authors and a long title are about 800 characters).
+MAX_REFERENCE = 4000
 MONTHS = ("January February March April May June July August September October "
           "November December").split()
 _DATE = re.compile(
@@ -67,6 +69,9 @@ def parse_reference(text: str, location: SourceLocation) -> dict[str, Any]:
     source = normalise(text)
     if not source:
         raise QuireError("empty reference", location)
+    if len(source) > MAX_REFERENCE:  # bounds the time of every pattern below
+        raise QuireError(f"a reference of {len(source):,} characters is too long to parse "
+                         f"(at most {MAX_REFERENCE:,})", location)
     item: dict[str, Any] = {}
     original = _ORIGINAL.search(source)
     if original:

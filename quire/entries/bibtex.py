@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,14 @@ def read_bib(path: Path, text: str, root: Path) -> list[BibItem]:
     """Convert the ``.bib`` file's items with pandoc; each knows its line."""
     reader = bib_reader(text)
     data = text.encode("utf-8")
+    def convert(to: list[str]) -> Any:
+        return json.loads(run_pandoc(["-f", reader, *to], data, cwd=root, epoch=0,
+                                     what=f"items of {path.name}").output or b"[]")
+
     try:
-        csl = json.loads(run_pandoc(["-f", reader, "-t", "csljson"], data, cwd=root, epoch=0,
-                                    what=f"CSL-JSON of {path.name}").output or b"[]")
-        tree = json.loads(run_pandoc(["-f", reader, "-t", "json", "-s"], data, cwd=root,
-                                     epoch=0, what=f"items of {path.name}").output)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the two conversions side by side
+            tree_job = pool.submit(convert, ["-t", "json", "-s"])
+            csl, tree = convert(["-t", "csljson"]), tree_job.result()
     except QuireError as exc:
         raise QuireError(f"cannot read this {reader} file: {exc.message}",
                          SourceLocation(path, 1)) from None
