@@ -17,9 +17,13 @@ Converters (pandoc, Zotero, Better BibTeX) keep things APA would not print;
   as APA 7 (9.24) omits it;
 - *sentence case*: work titles in Title Case are put in APA sentence case
   with the entries' rule (:mod:`quire.entries.sentence_case`), keeping
-  acronyms, inner capitals and *protected words*; when every capitalised word
-  of a title is protected (Zotero's blanket protection) the braces carry no
-  meaning and only the rule decides. Periodical names keep their title case.
+  acronyms, inner capitals and *protected words*. Zotero's BibTeX export
+  braces every capitalised word but the first, so when every capitalised word
+  of a title is protected the braces say nothing: a title stored in sentence
+  case ("The {DNA} of {Bayesian} models") is kept, one stored in Title Case
+  ("How {Animals} {Do} {Business}") is converted by the rule alone. Better
+  BibTeX braces only the words its user capitalised; pandoc has already
+  lowered the others. Periodical names keep their title case.
 
 An author stored as "et al" is left as it is, for validation to report.
 """
