@@ -99,7 +99,8 @@ def _json_items(path: Path, text: str) -> list[tuple[dict[str, Any], SourcedItem
     lines = json_item_lines(text)
     result = []
     for index, item in enumerate(data):
-        where = SourcedItem({}, SourceLocation(path, lines[index] if index < len(lines) else 1))
+        line, fields = lines[index] if index < len(lines) else (1, {})
+        where = SourcedItem({}, SourceLocation(path, line), fields)
         if not isinstance(item, dict):
             raise QuireError("every reference is a CSL-JSON object", where.location)
         result.append((item, where))
@@ -129,21 +130,28 @@ def _yaml_items(path: Path, text: str) -> list[tuple[dict[str, Any], SourcedItem
     return result
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]')
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"(?=\s*(:))?|[{}\[\]]')
 
 
-def json_item_lines(text: str) -> list[int]:
-    """Line of each top-level object in a JSON list (for messages); linear in the text."""
-    lines: list[int] = []
+def json_item_lines(text: str) -> list[tuple[int, dict[str, int]]]:
+    """Each top-level object of a JSON list: its line and the line of each of its keys.
+
+    One pass over the text's strings and brackets: linear in the text.
+    """
+    items: list[tuple[int, dict[str, int]]] = []
     depth, line, position = 0, 1, 0
     for token in _JSON_TOKEN.finditer(text):
-        char = token.group()
+        char = token.group()[0]
         if char in "[{":
             depth += 1
             if depth == 2 and char == "{":
                 line += text.count("\n", position, token.start())
                 position = token.start()
-                lines.append(line)
+                items.append((line, {}))
         elif char in "]}":
             depth -= 1
-    return lines
+        elif depth == 2 and token.group(1) and items:  # a key of a top-level object
+            line += text.count("\n", position, token.start())
+            position = token.start()
+            items[-1][1].setdefault(token.group(0)[1:-1], line)  # CSL field names: no escapes
+    return items
