@@ -259,3 +259,38 @@ def stats(project: Path) -> None:
         return stats_report(sources.chapters, sources.citations, sources.bibliography)
 
     click.echo(_run(action, strict=False))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The preview's port on 127.0.0.1 (0: any free port).")
+@click.option("--no-pdf", is_flag=True, help="Update the preview only, not build/<name>.pdf.")
+@click.pass_obj
+def watch(project: Path, port: int, no_pdf: bool) -> None:
+    """Rebuild on every saved change and serve a live preview that reloads itself."""
+    from .config import load_config
+    from .preview.server import PreviewState, serve
+    from .preview.watcher import watch_project
+
+    def start(_: Reporter):
+        config = load_config(project)
+        try:
+            return config.root, serve(config.root, state, port)
+        except OSError as exc:
+            raise QuireError(f"cannot serve the preview on port {port}: {exc.strerror}; "
+                             "choose another with --port") from None
+
+    state = PreviewState()
+    root, server = _run(start, strict=False)
+    click.echo(f"preview: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)")
+
+    def echo(line: str) -> None:
+        click.echo(line, err=not line.startswith(("preview updated", "PDF updated")))
+
+    try:
+        watch_project(root, state, echo, pdf=not no_pdf)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    click.echo("stopped")
