@@ -47,7 +47,24 @@ ALLOW_STALE = click.option("--allow-stale-quotes", is_flag=True,
                            help="Report stale, moved or missing quotations as warnings.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _project_after_command(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    """``--project`` given after the command name overrides the one before it."""
+    if value is not None:
+        ctx.obj = value
+
+
+class QuireGroup(click.Group):
+    """A command group whose every command also takes ``--project``, before or after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.insert(0, click.Option(
+            ["--project", "-p"], type=click.Path(file_okay=False, path_type=Path),
+            default=None, expose_value=False, is_eager=True, callback=_project_after_command,
+            help="The book project's folder (as before the command)."))
+        super().add_command(cmd, name)
+
+
+@click.group(cls=QuireGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="The book project's folder.")
 @click.pass_context
@@ -64,16 +81,27 @@ def main(ctx: click.Context, project: Path) -> None:
 @ALLOW_STALE
 @click.option("--edition", metavar="NAME", help="Build one edition named in book.yaml "
               "(appendices.editions); its files are named <basename>-NAME.")
+@click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.pass_obj
 def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
-          allow_stale_quotes: bool, edition: str | None) -> None:
-    """Build the book into DIR/build/ and print the files written."""
+          allow_stale_quotes: bool, edition: str | None, timings: bool) -> None:
+    """Build the book into DIR/build/ and print the files written.
+
+    On a terminal a status line shows the stages running; it is silent otherwise.
+    """
     from .pipeline import build as run_build
+    from .progress import Progress
 
     formats = FORMATS if fmt == "all" else ((fmt,) if fmt else None)
-    paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
-                                     allow_stale_quotes=allow_stale_quotes, edition=edition),
-                 strict)
+    progress = Progress(live=sys.stderr.isatty())
+    try:
+        paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
+                                         allow_stale_quotes=allow_stale_quotes,
+                                         edition=edition, progress=progress), strict)
+    finally:
+        progress.close()
+        if timings and progress.timings:
+            click.echo(progress.table(), err=True)
     for path in paths:
         click.echo(display_path(path))
 
@@ -99,11 +127,12 @@ def check(project: Path, strict: bool, allow_stale_quotes: bool) -> None:
 @click.option("--title", help="The book's title (default: from the folder name).")
 def new(directory: Path, title: str | None) -> None:
     """Create a new book project in DIRECTORY that builds at once."""
-    from .scaffold import new_project
+    from .scaffold import new_project, next_steps
 
     paths = _run(lambda r: new_project(directory, title), strict=False)
     for path in paths:
         click.echo(display_path(path))
+    click.echo(next_steps(directory))
 
 
 @main.command("import")
@@ -145,8 +174,11 @@ def entries(project: Path, as_json: bool) -> None:
 @main.command()
 @click.option("--parse", "text", required=True, metavar="TEXT",
               help="An APA reference to parse into CSL-JSON.")
+@click.option("--add", is_flag=True, help="Add the parsed reference to "
+              "bibliography/references.json under a new key.")
+@click.option("--key", help="With --add: the key (default: first author's surname + year).")
 @click.pass_obj
-def cite(project: Path, text: str) -> None:
+def cite(project: Path, text: str, add: bool, key: str | None) -> None:
     """Parse an APA reference: print its CSL-JSON and the APA re-rendering of it."""
     import json
 
@@ -154,13 +186,24 @@ def cite(project: Path, text: str) -> None:
     from .citations.references import format_reference
     from .citations.style import default_style
     from .entries.apa_parser import parse_reference
+    from .entries.keys import citation_key
     from .errors import SourceLocation
 
     item = _run(lambda _: parse_reference(text, SourceLocation(Path("<--parse>"))),
                 strict=False)
+    item = {"id": key or citation_key(item) or "", **item}
     click.echo(json.dumps(item, indent=2, ensure_ascii=False))  # even if the engine fails
     rendered = _run(lambda _: format_reference(item, default_style(project)), strict=False)
+    added = None
+    if add:  # only a reference the engine can format is added
+        from .config import load_config
+        from .entries.add_reference import add_reference
+
+        added = _run(lambda _: add_reference(load_config(project).root, item, key),
+                     strict=False)
     click.echo(markdown_text(rendered))
+    if added:
+        click.echo(f"added as '{added}' to bibliography/references.json; cite it as [@{added}]")
 
 
 @main.command()
@@ -218,3 +261,38 @@ def stats(project: Path) -> None:
         return stats_report(sources.chapters, sources.citations, sources.bibliography)
 
     click.echo(_run(action, strict=False))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The preview's port on 127.0.0.1 (0: any free port).")
+@click.option("--no-pdf", is_flag=True, help="Update the preview only, not build/<name>.pdf.")
+@click.pass_obj
+def watch(project: Path, port: int, no_pdf: bool) -> None:
+    """Rebuild on every saved change and serve a live preview that reloads itself."""
+    from .config import load_config
+    from .preview.server import PreviewState, serve
+    from .preview.watcher import watch_project
+
+    def start(_: Reporter):
+        config = load_config(project)
+        try:
+            return config.root, serve(config.root, state, port)
+        except OSError as exc:
+            raise QuireError(f"cannot serve the preview on port {port}: {exc.strerror}; "
+                             "choose another with --port") from None
+
+    state = PreviewState()
+    root, server = _run(start, strict=False)
+    click.echo(f"preview: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)")
+
+    def echo(line: str) -> None:
+        click.echo(line, err=not line.startswith(("preview updated", "PDF updated")))
+
+    try:
+        watch_project(root, state, echo, pdf=not no_pdf)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    click.echo("stopped")

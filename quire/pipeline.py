@@ -34,6 +34,7 @@ from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
 from .output import build_lock, prune_text_folder, write_artifacts
 from .passages import insert_passages
+from .progress import Progress
 from .quotations import check_quotations, report_quotations
 from .resources import check_chapter_resources
 from .render.formats import render_all
@@ -120,26 +121,38 @@ def assembly_key(sources: Sources, edition: str | None) -> str:
 
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
           *, use_cache: bool = True, allow_stale_quotes: bool = False,
-          edition: str | None = None) -> list[Path]:
+          edition: str | None = None, progress: Progress | None = None) -> list[Path]:
     """Build the book; return the files written. Nothing is written unless all succeed."""
-    sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
+    progress = progress or Progress()
+    with progress.stage("gather"):
+        sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
     cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
-    book = assemble(sources, edition, cache)
+    with progress.stage("assemble"):
+        book = assemble(sources, edition, cache)
     if edition is not None:  # an edition's files: <basename>-<edition>.<format>
         config = dataclasses.replace(config, output=dataclasses.replace(
             config.output, basename=f"{config.output.basename}-{edition}"))
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
+    formats = formats or config.output.formats
     with build_lock(config.build_dir):
-        ast = parse_book(book, config.source_date_epoch, cache, reporter)
+        with progress.stage("parse"):
+            ast = parse_book(book, config.source_date_epoch, cache, reporter)
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
-            texts_job = pool.submit(editor_texts, book, ast, config.source_date_epoch, cache,
-                                    text_dir)
-            artifacts = render_all(formats or config.output.formats, ast, config, cache,
-                                   reporter)
+            texts_job = pool.submit(_timed, progress, "editors' texts", editor_texts, book,
+                                    ast, config.source_date_epoch, cache, text_dir)
+            with progress.stage("render " + ", ".join(formats)):
+                artifacts = render_all(formats, ast, config, cache, reporter)
             texts = texts_job.result()
         reporter.finish()
-        written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
-        prune_text_folder(config.build_dir / text_dir, texts)
-        cache.prune()
+        with progress.stage("write"):
+            written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
+            prune_text_folder(config.build_dir / text_dir, texts)
+            cache.prune()
         return written
+
+
+def _timed(progress: Progress, name: str, action: Callable[..., T], *args: object) -> T:
+    """``action(*args)`` timed as the stage ``name`` (for work submitted to a thread)."""
+    with progress.stage(name):
+        return action(*args)

@@ -192,3 +192,23 @@ def test_sentence_per_line_keeps_abbreviations_together():
                                        "G. Rizzolatti said so.\nSee e.g. this.\n"
                                        "\u201cQuoted.\u201d\nNext one.\n")
     assert unwrap_internal_links("([A, 2004](#ref-a); [B](#ref-b))") == "(A, 2004; B)"
+
+
+def test_stats_columns_fit_long_keys_and_titles_read_as_printed():
+    from pathlib import Path
+
+    from quire.editorial.stats import plain_title, stats_report
+    from quire.model import Bibliography, Chapter
+
+    assert plain_title(r"Networks---and *Dys*function \*really\* -- 2") == \
+        "Networks\u2014and Dysfunction *really* \u2013 2"
+    key = "averyveryverylongcitationkey2024"
+    chapter = Chapter(Path("01-a.md"), 1, "Mirrors---Minds", 1, "Text.", 2)
+    bibliography = Bibliography(references={key: {"id": key}, "b": {"id": "b"}})
+    lines = stats_report([chapter], [], bibliography).splitlines()
+    assert lines[1].endswith("  Mirrors\u2014Minds")
+    table = lines[lines.index("") + 1:]
+    assert table[0].split() == ["work", "kind", "cited", "chapters"]
+    assert {line.split()[0] for line in table[1:]} == {key, "b"}
+    columns = {line.index("reference") for line in table[1:]}
+    assert columns == {len(key) + 2}  # one column, two spaces after the longest key
