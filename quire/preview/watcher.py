@@ -85,7 +85,12 @@ def watch_project(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = Tr
             root.resolve()) else ()
         return not any(part.startswith(".") or part.endswith("~") for part in relative)
 
-    rebuild_preview(root, state, echo, pdf=pdf)
-    for _ in watchfiles.watch(root, watch_filter=interesting, stop_event=stop,
-                              debounce=200, step=50, raise_interrupt=False):
-        rebuild_preview(root, state, echo, pdf=pdf)
+    # The watcher is running before the first build (a save during it is not missed):
+    # its first answer, changes or a timeout, starts that build.
+    first = True
+    for changes in watchfiles.watch(root, watch_filter=interesting, stop_event=stop,
+                                    debounce=200, step=50, rust_timeout=200,
+                                    yield_on_timeout=True, raise_interrupt=False):
+        if changes or first:
+            first = False
+            rebuild_preview(root, state, echo, pdf=pdf)
