@@ -28,8 +28,9 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
         count = len(exc.diagnostics)
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted; outputs left as they were", err=True)
+    except KeyboardInterrupt as exc:  # the write stage says which outputs it replaced
+        _print_warnings(reporter)
+        click.echo(str(exc) or "interrupted; outputs left as they were", err=True)
         sys.exit(130)
     _print_warnings(reporter)
     if reporter.warnings:
@@ -39,7 +40,7 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
 
 
 def _print_warnings(reporter: Reporter) -> None:
-    for warning in reporter.warnings:
+    for warning in reporter.notes + reporter.warnings:
         click.echo(warning.format(), err=True)
 
 
@@ -121,7 +122,7 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
         config = load_config(project)
         plan = plan_import(config.root, list(files), key=key, force=force,
                            known_sections=config.entry_sections)
-        return apply_import(plan)
+        return apply_import(plan, config.root)
 
     for path in _run(action, strict=False):
         click.echo(display_path(path))

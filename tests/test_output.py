@@ -8,7 +8,8 @@ import pytest
 
 from quire.errors import QuireError
 from quire.model import Artifact
-from quire.output import build_lock, write_artifacts, write_atomically
+from quire.output import (STAGED, TEXT_NAMES, build_lock, stage_file, write_artifacts,
+                          write_atomically)
 
 
 def test_write_replaces_whole_file(tmp_path):
@@ -51,6 +52,10 @@ def test_second_build_is_refused_while_lock_is_held(tmp_path):
 
 
 def test_lock_removes_temporaries_of_a_killed_build(tmp_path):
-    (tmp_path / ".book.pdf.abc.tmp").write_bytes(b"half")
-    with build_lock(tmp_path):
-        assert not (tmp_path / ".book.pdf.abc.tmp").exists()
+    folder = tmp_path / "build"
+    staged = stage_file(folder / "book.pdf", b"half")  # as a killed build leaves it
+    assert STAGED.match(staged.name) and TEXT_NAMES.match(staged.name)
+    (folder / ".notes.tmp").write_bytes(b"the user's")  # not a name quire makes
+    with build_lock(folder):
+        assert not staged.exists()
+    assert (folder / ".notes.tmp").read_bytes() == b"the user's"

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..confine import confine
 from ..errors import QuireError, SourceLocation, raise_all
 from ..frontmatter import split_front_matter
 from ..model import Bibliography, Entry, Passage, Quotation, Section
@@ -35,6 +36,7 @@ def load_bibliography(root: Path) -> Bibliography:
     folder = root / ENTRY_DIR
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
+            confine(root, path, SourceLocation(path), "research entry")
             entry = read_entry(path)
         except QuireError as exc:
             errors.append(exc)
@@ -43,8 +45,9 @@ def load_bibliography(root: Path) -> Bibliography:
         entries[entry.key] = entry
     references: dict[str, dict[str, Any]] = {}
     ref_path = root / REFERENCES_FILE
-    if ref_path.is_file():
+    if ref_path.is_file() or ref_path.is_symlink():
         try:
+            confine(root, ref_path, SourceLocation(ref_path), "the reference store")
             for item, location in read_references(ref_path):
                 if _register(item["id"], location, locations, errors):
                     references[item["id"]] = item
