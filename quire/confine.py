@@ -229,3 +229,26 @@ def own_files(folder: Path, own_names: re.Pattern[str]) -> Iterable[Path]:
         return []
     return [p for p in sorted(folder.iterdir())
             if own_names.match(p.name) and not p.is_symlink() and p.is_file()]
+
+
+def links_leading_out(root: Path, skip: tuple[str, ...] = ("build",)) -> list[Path]:
+    """Every symbolic link in the project (hidden folders and ``skip`` aside) that leads out.
+
+    Raw Typst may read any file under the Typst root (the project); the
+    compiler follows links, so a link out of the project would let it read
+    what the link names. A loop of links counts as leading out.
+    """
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and not (here == root and d in skip)]
+        for name in [*dirs, *files]:
+            path = here / name
+            if path.is_symlink():
+                try:
+                    resolve_inside(root, path)
+                except Refused as refusal:
+                    if not refusal.missing:
+                        found.append(path)
+    return sorted(found)

@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .citations.syntax import mask
-from .confine import Refused, resolve_reference
+from .confine import Refused, links_leading_out, resolve_reference
 from .config import BookConfig
 from .errors import QuireError, SourceLocation
 from .model import Bibliography, Chapter
@@ -218,10 +218,28 @@ def tree_references(node: object) -> Iterator[str]:
             yield from tree_references(item)
 
 
+def has_raw_typst(node: object) -> bool:
+    """Whether a pandoc JSON tree holds raw Typst (which may read any file under its root)."""
+    if isinstance(node, dict):
+        if node.get("t") in ("RawInline", "RawBlock") and node["c"][0] == "typst":
+            return True
+        return any(has_raw_typst(value) for value in node.values())
+    return isinstance(node, list) and any(has_raw_typst(item) for item in node)
+
+
 def check_tree_resources(ast: bytes, root: Path) -> None:
-    """Raise if the document tree, metadata included, still names a URL or an outside file."""
+    """Raise if the document tree, metadata included, still names a URL or an outside file.
+
+    With raw Typst in the tree, no symbolic link in the project may lead out
+    of it: the Typst compiler's root is the project, and it follows links.
+    """
     tree = json.loads(ast)
     errors = []
+    if has_raw_typst(tree["blocks"]):
+        errors += [QuireError("the book holds raw Typst, which may read any file of the "
+                              "project, and this symbolic link leads outside the project "
+                              "folder: remove the link (or the raw Typst)", SourceLocation(link))
+                   for link in links_leading_out(root)]
     for value in tree_references([tree.get("meta", {}), tree["blocks"]]):
         try:
             resolve_reference(root, value)
