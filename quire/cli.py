@@ -133,10 +133,11 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
 @click.pass_obj
 def entries(project: Path, as_json: bool) -> None:
     """List the research entries: key, reference, sections, quotations, further reading."""
+    from .confine import project_root
     from .entries.inspect import entries_json, entries_table
     from .entries.store import load_bibliography
 
-    bibliography = _run(lambda _: load_bibliography(project.resolve()), strict=False)
+    bibliography = _run(lambda _: load_bibliography(project_root(project)), strict=False)
     click.echo(entries_json(bibliography) if as_json else entries_table(bibliography))
 
 

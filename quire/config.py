@@ -15,7 +15,7 @@ from typing import Any
 
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
-from .confine import confine
+from .confine import confine, project_root
 from .errors import QuireError, SourceLocation, raise_all
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
 from .yamlsource import key_line, load_yaml
@@ -231,7 +231,7 @@ def default_identifier(title: str, authors: tuple[str, ...]) -> str:
 
 def load_config(root: Path) -> BookConfig:
     """Read and validate ``root/book.yaml``; every problem is reported at once."""
-    root = root.resolve()
+    root = project_root(root)
     path = root / CONFIG_FILE
     if not path.is_file():
         raise QuireError(f"no {CONFIG_FILE} here: is this a book project? "

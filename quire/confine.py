@@ -231,24 +231,38 @@ def own_files(folder: Path, own_names: re.Pattern[str]) -> Iterable[Path]:
             if own_names.match(p.name) and not p.is_symlink() and p.is_file()]
 
 
-def links_leading_out(root: Path, skip: tuple[str, ...] = ("build",)) -> list[Path]:
-    """Every symbolic link in the project (hidden folders and ``skip`` aside) that leads out.
+def links_leading_out(root: Path, start: Path | None = None,
+                      skip: tuple[str, ...] = ("build",)) -> list[Path]:
+    """Every symbolic link under ``start`` (default: the whole project; hidden folders and
+    ``skip`` aside) that leads out of the project, ``start`` itself included.
 
-    Raw Typst may read any file under the Typst root (the project); the
-    compiler follows links, so a link out of the project would let it read
-    what the link names. A loop of links counts as leading out.
+    Raw Typst may read any file under the Typst root (the project), and the
+    compiler follows links (fonts too), so a link out of the project would let
+    it read what the link names. A loop of links counts as leading out.
     """
+    start = start or root
     found = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    candidates = [start] if start != root else []
+    for folder, dirs, files in os.walk(start) if not start.is_symlink() else ():
         here = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and not (here == root and d in skip)]
-        for name in [*dirs, *files]:
-            path = here / name
-            if path.is_symlink():
-                try:
-                    resolve_inside(root, path)
-                except Refused as refusal:
-                    if not refusal.missing:
-                        found.append(path)
+        candidates += [here / name for name in [*dirs, *files]]
+    for path in candidates:
+        if path.is_symlink():
+            try:
+                resolve_inside(root, path)
+            except Refused as refusal:
+                if not refusal.missing:
+                    found.append(path)
     return sorted(found)
+
+
+def project_root(folder: Path) -> Path:
+    """The real path of a project folder (``--project``), or a located error for a loop."""
+    try:
+        real, _ = real_path(Path(os.path.abspath(folder)))
+    except Refused as refusal:
+        raise QuireError(f"the project folder {refusal.reason}", SourceLocation(folder)) \
+            from None
+    return real

@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .confine import confine
-from .errors import SourceLocation
+from .confine import confine, links_leading_out
+from .errors import QuireError, SourceLocation, raise_all
 
 DEFAULTS = Path(__file__).parent / "templates"
 PROJECT_DIR = "templates"
+FONTS_DIR = "fonts"  # the project's own fonts for Typst (quire.render.typst)
 NAMES = ("book.typ", "epub.css", "reference.docx", "appendix.md.j2")
 
 
@@ -34,9 +35,14 @@ def template_path(root: Path, name: str) -> Path:
 
 
 def check_templates(root: Path) -> None:
-    """Raise if one of the project's templates lies outside the project (or is no file)."""
+    """Raise if one of the project's templates lies outside the project (or is no file), or
+    if the ``fonts`` folder Typst reads is, or holds, a link leading out."""
     for name in NAMES:
         project_template(root, name)
+    links = links_leading_out(root, root / FONTS_DIR) if (root / FONTS_DIR).exists() or \
+        (root / FONTS_DIR).is_symlink() else []
+    raise_all([QuireError("fonts are read from the project only, and this symbolic link leads "
+                          "outside the project folder", SourceLocation(link)) for link in links])
 
 
 def confined_loader(root: Path):  # -> jinja2.BaseLoader (imported lazily)

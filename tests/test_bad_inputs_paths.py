@@ -262,6 +262,17 @@ CASES = [
                                                                    "{% include 'x.txt' %}\n"},
              "{root}/templates/appendix.md.j2:3: error: template error: template 'x.txt' "
              + OUTSIDE, ("build",), links={"templates/x.txt": "{outside}/secret.png"}),
+    PathCase("fonts-folder-link", {}, "{root}/fonts: error: fonts are read from the project "
+             "only, and this symbolic link leads outside the project folder",
+             links={"fonts": "{outside}"}),
+    PathCase("fonts-file-link", {"fonts/ok.txt": "x"}, "{root}/fonts/book.ttf: error: fonts are "
+             "read from the project only, and this symbolic link leads outside the project folder",
+             links={"fonts/book.ttf": "{outside}/secret.png"}),
+    PathCase("raw-typst-through-link", image('```{=typst}\n#read("manuscript/notes.txt")\n```'),
+             "{root}/manuscript/notes.txt: error: the book holds raw Typst, which may read any "
+             "file of the project, and this symbolic link leads outside the project folder: "
+             "remove the link (or the raw Typst)", ("build",),
+             links={"manuscript/notes.txt": "{outside}/secret.png"}),
     # --- the build folder and the folders quire cleans are quire's own ---
     PathCase("build-cache-link", {}, "{root}/build/.cache: error: " + LINK_MSG, ("build",),
              setup=lambda root: _move_to_outside(root, "build/.cache", "cache")),

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from quire.confine import (FETCH_REFUSED, OUTSIDE, Refused, check_file_name, check_own_folder,
-                           check_write_target, confine, own_files, resolve_file,
+                           check_write_target, confine, links_leading_out, own_files,
+                           project_root, resolve_file,
                            resolve_reference, url_scheme)
 from quire.errors import QuireError, SourceLocation
 
@@ -173,3 +174,23 @@ def test_a_linked_build_folder_is_refused(project, tmp_path):
         check_own_folder(project, project / "build" / ".cache", None)
     assert info.value.location == SourceLocation(project / "build")
     assert list(own_files(project / "build", re.compile(".*"))) == []
+
+
+def test_project_root_reports_a_loop(tmp_path, project):
+    os.symlink("loop", tmp_path / "loop")
+    with pytest.raises(QuireError, match="the project folder is a loop of symbolic links"):
+        project_root(tmp_path / "loop")
+    os.symlink(project, tmp_path / "alias")
+    assert project_root(tmp_path / "alias") == project
+
+
+def test_links_leading_out_of_the_project(project, tmp_path):
+    os.symlink(tmp_path / "secret.txt", project / "images/out.png")
+    os.symlink("fig.png", project / "images/in.png")
+    os.symlink(tmp_path, project / "images/outer")
+    (project / ".hidden").mkdir()
+    os.symlink("/etc/passwd", project / ".hidden/ignored")
+    (project / "build").mkdir()
+    os.symlink("/etc/passwd", project / "build/ignored")
+    assert links_leading_out(project) == [project / "images/out.png", project / "images/outer"]
+    assert links_leading_out(project, project / "images/outer") == [project / "images/outer"]

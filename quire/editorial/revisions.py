@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..cache import ContentCache
+from ..confine import project_root
 from ..errors import QuireError, Reporter, SourceLocation
 from ..textfiles import read_text
 from .texts import TEXT_DIR, editor_texts
@@ -31,12 +32,12 @@ def draft_texts(spec: str, project: Path) -> dict[str, str]:
         raise QuireError(f"{spec!r} names no draft: give a git revision, a build folder or "
                          "WORKTREE")
     if spec in WORKTREE:
-        return project_texts(project.resolve())
+        return project_texts(project_root(project))
     folder = text_folder(Path(spec))
     if folder is not None:
         return {p.stem: read_text(p, allow_empty=True) for p in sorted(folder.glob("*.txt"))
                 if p.is_file() and not p.is_symlink()}
-    return revision_texts(spec, project.resolve())
+    return revision_texts(spec, project_root(project))
 
 
 def text_folder(path: Path) -> Path | None:
