@@ -40,14 +40,17 @@ from .config import BookConfig
 from .errors import QuireError, SourceLocation
 from .model import Bibliography, Chapter
 
-_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<(?P<angle>[^>]*)>|(?P<plain>[^)\s]+))")
-_IMAGE_REF = re.compile(r"!\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\](?:[ \t]?\[(?P<label>[^\]]*)\])?"
+# Alt text: no brackets, or one level of them (each scan stops at the next bracket: linear).
+_ALT = r"(?:[^\[\]]|\[[^\[\]]*\])*"
+_IMAGE = re.compile(r"!\[" + _ALT + r"\]\(\s*(?:<(?P<angle>[^<>\n]*)>|(?P<plain>[^)\s]+))")
+_IMAGE_REF = re.compile(r"!\[(?P<text>" + _ALT + r")\](?:[ \t]?\[(?P<label>[^\[\]]*)\])?"
                         r"(?![(\[])")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?:<(?P<angle>[^>\n]*)>|"
                          r"(?P<plain>\S+))", re.M)
 _TAG = re.compile(r"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:\s+[^<>]*?)?)/?>", re.S)
 _ATTR = re.compile(r"(?P<name>[\w:-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))")
-_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(?P<css>.*?)</style\s*>", re.S | re.I)
+_STYLE_OPEN = re.compile(r"<style\b[^<>]*>", re.I)
+_STYLE_CLOSE = re.compile(r"</style\s*>", re.I)
 _CSS_URL = re.compile(r"""url\(\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^)\s'"]*))\s*\)"""
                       r"""|@import\s+(?:"(?P<idq>[^"]*)"|'(?P<isq>[^']*)')""", re.I)
 FETCHED = {"src", "data", "poster", "srcset"}
@@ -127,23 +130,42 @@ def references_in(text: str, path: Path, first_line: int = 1,
             raw = text[start:start + len(attr.group(which))]
             for value in fetched_files(name, attr_name, html.unescape(raw)):
                 found.append(Reference(f"'{attr_name}' of <{name}>", value, lines.at(start)))
-    for block in _STYLE_BLOCK.finditer(masked):
-        for offset, value in css_urls(text[block.start("css"):block.end("css")]):
-            found.append(Reference("url() in <style>", value,
-                                   lines.at(block.start("css") + offset)))
+    for start, end in _regions(masked, _STYLE_OPEN, _STYLE_CLOSE):
+        for offset, value in css_urls(text[start:end]):
+            found.append(Reference("url() in <style>", value, lines.at(start + offset)))
     return found
 
 
-_RAW_HTML_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*\{=html[45]?\}[ \t]*\n(?P<body>.*?)^(?P=fence)",
-                             re.M | re.S)
+def _regions(text: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of the text between each opening and the next closing, in one pass."""
+    closes = [m.start() for m in closing.finditer(text)]
+    regions, index, after = [], 0, 0
+    for match in opening.finditer(text):
+        if match.start() < after:
+            continue
+        index = bisect.bisect_left(closes, match.end(), index)
+        if index == len(closes):
+            break
+        regions.append((match.end(), closes[index]))
+        after = closes[index]
+    return regions
+
+
+_RAW_HTML_OPEN = re.compile(r"^(?:`{3,}|~{3,})[ \t]*\{=html[45]?\}[ \t]*$", re.M)
+_FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,})[ \t]*$", re.M)
 
 
 def _masked(text: str) -> str:
     """``text`` with code blanked out, except raw HTML blocks (a writer reads them)."""
     masked = mask(text, urls=False)
-    for block in _RAW_HTML_FENCE.finditer(text):
-        masked = masked[:block.start("body")] + block.group("body") + masked[block.end("body"):]
-    return masked
+    regions = _regions(text, _RAW_HTML_OPEN, _FENCE_LINE)
+    if not regions:
+        return masked
+    pieces, last = [], 0
+    for start, end in regions:
+        pieces += [masked[last:start], text[start:end]]
+        last = end
+    return "".join(pieces + [masked[last:]])
 
 
 def _label(text: str) -> str:

@@ -151,3 +151,18 @@ def test_a_chapter_linked_from_outside_is_refused_when_read(book, tmp_path):
     os.symlink(tmp_path / "outside.md", book / "manuscript/chapters/03-x.md")
     with pytest.raises(QuireError, match="chapter file lies outside the project folder"):
         read_chapters(load_config(book))
+
+
+@pytest.mark.parametrize("unit", ["![", "![a](", "![x][", "<style>", "```{=html}\n", "<img ",
+                                  'url("', "[x]: "])
+def test_the_scan_is_linear_on_unclosed_markup(unit):
+    """Unclosed brackets, style blocks and raw fences: doubling the text about doubles the time."""
+    import time
+
+    def seconds(n: int) -> float:
+        start = time.perf_counter()
+        references_in(unit * n, HERE)
+        return time.perf_counter() - start
+
+    small, large = seconds(10_000), seconds(40_000)
+    assert large < 0.5 or large < 8 * max(small, 0.01), (small, large)
