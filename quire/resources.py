@@ -296,6 +296,7 @@ def check_resources(config: BookConfig, chapters: list[Chapter],
         except QuireError as exc:
             errors.append(exc)
     found = scan_texts(texts)
+    found += decoded_references(config, chapters, found)
     bases = {}
     for name in ("appendix.md.j2", "epub.css"):
         try:
@@ -311,3 +312,18 @@ def check_resources(config: BookConfig, chapters: list[Chapter],
         except QuireError as exc:
             errors.append(exc)
     return errors + check_references(found, config.root, bases)
+
+
+def decoded_references(config: BookConfig, chapters: list[Chapter],
+                       found: list[Reference]) -> list[Reference]:
+    """References the raw scan cannot see because YAML escapes spell them (``"\\x21[a](…)"``):
+    found in book.yaml's decoded values and chapter titles, at their key's or heading's line."""
+    values = [(key, value) for key in ("title", "subtitle", "publisher", "rights")
+              for value in [getattr(config, key)] if value]
+    values += [("author", name) for name in config.authors]
+    texts = [(config.path, value, config.location(key).line or 1) for key, value in values]
+    texts += [(chapter.path, chapter.title, chapter.heading_line) for chapter in chapters]
+    known = {(ref.location.path, ref.value) for ref in found}
+    return [Reference(ref.kind, ref.value, SourceLocation(path, line))
+            for path, value, line in texts for ref in references_in(value, path, line)
+            if (path, ref.value) not in known]

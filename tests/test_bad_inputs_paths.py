@@ -170,6 +170,8 @@ CASES = [
              "{root}/book.yaml:6:17: error: image 'https://example.org/s.png' " + URL_ERROR),
     PathCase("yaml-rights-html", yaml_plus("rights: '<img src=\"{outside}/secret.png\">'\n"),
              "{root}/book.yaml:6:20: error: 'src' of <img> '{outside}/secret.png' " + OUTSIDE),
+    PathCase("yaml-escaped-image", yaml_plus('publisher: "P \\x21[a](/etc/passwd)"\n'),
+             "{root}/book.yaml:6: error: image '/etc/passwd' " + OUTSIDE),
     PathCase("yaml-cover-url", yaml_plus("cover: https://example.org/c.png\n"),
              "{root}/book.yaml:6: error: 'https://example.org/c.png' " + URL_ERROR),
     PathCase("yaml-cover-absolute", yaml_plus("cover: {outside}/secret.png\n"),
@@ -215,6 +217,9 @@ CASES = [
     PathCase("chapter-front-matter-title",
              {CHAPTER: "---\ntitle: 'Begin ![x](file:///etc/passwd)'\n---\n" + CHAPTER_TEXT},
              CH + ":2:20: error: image 'file:///etc/passwd' " + URL_ERROR),
+    PathCase("chapter-title-escaped",
+             {CHAPTER: '---\ntitle: "\\x21[x](file:///etc/passwd)"\n---\n' + CHAPTER_TEXT},
+             CH + ":4: error: image 'file:///etc/passwd' " + URL_ERROR),
     PathCase("chapter-heading-image", {CHAPTER: CHAPTER_TEXT.replace(
         "# Beginnings", "# Beginnings ![x](../../x.png)")},
              CH + ":1:19: error: image '../../x.png' " + OUTSIDE),
