@@ -289,6 +289,9 @@ CASES = [
              "{root}/build/.cache/keep: error: " + FOREIGN, ("build",)),
     PathCase("build-texts-foreign", {"build/chapters/notes.docx": "mine"},
              "{root}/build/chapters/notes.docx: error: " + FOREIGN, ("build",)),
+    PathCase("diff-report-in-linked-build", {}, "{root}/build: error: " + LINK_MSG,
+             ("diff", "--format", "html", "WORKTREE"),
+             setup=lambda root: _move_to_outside(root, "build", "build")),
     # --- import: every name that becomes a file name, every target ---
     PathCase("import-key-traversal", {"in.txt": IMPORT_SOURCE},
              "error: key 'x/../../../victim' cannot be a file name: it holds a path separator "
