@@ -156,15 +156,6 @@ def confine(root: Path, target: str | Path, where: SourceLocation | None, what: 
         raise QuireError(f"{what} {refusal.reason}", where) from None
 
 
-def inside_project(root: Path, path: Path) -> bool:
-    """Whether ``path`` (links followed) is an existing regular file inside ``root``."""
-    try:
-        resolve_file(root, path)
-    except Refused:
-        return False
-    return True
-
-
 def check_file_name(name: str, what: str, where: SourceLocation | None = None) -> str:
     """``name`` if it can be one file name quire writes, else a located error."""
     problem = None
