@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from quire.cache import CACHE_NAMES, MAGIC, ContentCache, content_key, sealed, unsealed
 from quire.errors import Reporter, display_path
@@ -153,3 +154,11 @@ def test_prune_deletes_only_its_own_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ast-" + "b" * 64]
     assert all(CACHE_NAMES.match(n) for n in ("ast-" + "b" * 64, ".tmp-abcd1234"))
     assert not CACHE_NAMES.match("notes.txt") and not CACHE_NAMES.match("ast-xyz")
+
+
+@given(st.binary(max_size=300), st.binary(max_size=40), st.integers(0, 400))
+def test_any_damage_to_a_sealed_entry_is_detected(data, noise, cut):
+    stored = sealed(data)
+    damaged = stored[:cut] + noise + stored[cut + len(noise):]
+    result = unsealed(damaged)
+    assert result is None or sealed(result) == damaged  # only an intact entry reads back

@@ -194,3 +194,36 @@ def test_links_leading_out_of_the_project(project, tmp_path):
     os.symlink("/etc/passwd", project / "build/ignored")
     assert links_leading_out(project) == [project / "images/out.png", project / "images/outer"]
     assert links_leading_out(project, project / "images/outer") == [project / "images/outer"]
+
+
+# --- property tests: any text, any path, only the rule's own answers ---
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+PATH_PIECES = st.sampled_from(["..", ".", "/", "%2e", "%00", "%2F", "\0", "images", "fig.png",
+                               "file:", "//", "http://x", "#a", "?q", "~", "\\", "a" * 300,
+                               "data:", " ", "loop"])
+
+
+@given(st.lists(st.one_of(PATH_PIECES, st.text(max_size=8)), max_size=8).map("".join))
+def test_any_reference_resolves_inside_or_is_refused(tmp_path_factory, value):
+    root = tmp_path_factory.getbasetemp() / "prop-book"
+    if not root.exists():
+        (root / "images").mkdir(parents=True)
+        (root / "images/fig.png").write_bytes(b"png")
+        os.symlink("loop", root / "loop")
+    try:
+        found = resolve_reference(root, value)
+    except Refused:
+        return
+    assert found is None or (found.is_relative_to(root) and found.is_file())
+
+
+@given(st.lists(st.sampled_from(list("![]()<>\"'=: \n`~{}#/.%&;") + [
+    "src=", "url(", "<style>", "</style>", "<img ", "```{=html}\n", "```\n", "[a]: "]),
+    max_size=60).map("".join))
+def test_the_scan_returns_references_for_any_text(text):
+    from quire.resources import references_in, scan_texts
+
+    for ref in references_in(text, Path("x.md")) + scan_texts([(Path("y.md"), text, 3)]):
+        assert ref.location.line >= 1 and ref.location.column >= 1
