@@ -28,8 +28,9 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
         count = len(exc.diagnostics)
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted; outputs left as they were", err=True)
+    except KeyboardInterrupt as exc:  # the write stage says which outputs it replaced
+        _print_warnings(reporter)
+        click.echo(str(exc) or "interrupted; outputs left as they were", err=True)
         sys.exit(130)
     _print_warnings(reporter)
     if reporter.warnings:
@@ -39,7 +40,7 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
 
 
 def _print_warnings(reporter: Reporter) -> None:
-    for warning in reporter.warnings:
+    for warning in reporter.notes + reporter.warnings:
         click.echo(warning.format(), err=True)
 
 
@@ -153,7 +154,7 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
         config = load_config(project)
         plan = plan_import(config.root, list(files), key=key, force=force,
                            known_sections=config.entry_sections, reporter=reporter)
-        return apply_import(plan)
+        return apply_import(plan, config.root)
 
     for path in _run(action, strict=False):
         click.echo(display_path(path))
@@ -164,10 +165,11 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
 @click.pass_obj
 def entries(project: Path, as_json: bool) -> None:
     """List the research entries: key, reference, sections, quotations, further reading."""
+    from .confine import project_root
     from .entries.inspect import entries_json, entries_table
     from .entries.store import load_bibliography
 
-    bibliography = _run(lambda _: load_bibliography(project.resolve()), strict=False)
+    bibliography = _run(lambda _: load_bibliography(project_root(project)), strict=False)
     click.echo(entries_json(bibliography) if as_json else entries_table(bibliography))
 
 

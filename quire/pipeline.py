@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from .assemble import assemble_book
-from .cache import ContentCache, code_fingerprint, content_key
+from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
 from .citations.keys import check_citation_keys, cited, citation_groups
 from .citations.syntax import CitationGroup
 from .citations.style import style_path
@@ -32,11 +32,13 @@ from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
-from .output import build_lock, prune_text_folder, write_artifacts
+from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
+                     write_artifacts)
 from .passages import insert_passages
 from .progress import Progress
 from .quotations import check_quotations, report_quotations
-from .resources import check_chapter_resources
+from .resources import check_resources
+from .templates import check_templates
 from .render.formats import render_all
 from .render.parse import parse_book
 
@@ -72,7 +74,8 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     with_passages = insert_passages(chapters, bibliography)
     groups = citation_groups(with_passages)
     citations = cited(groups)
-    errors = check_chapter_resources(with_passages, config.root)
+    errors = check_resources(config, chapters, bibliography)  # confined: quire.confine
+    _attempt(errors, lambda: check_templates(config.root), None)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)
@@ -127,15 +130,17 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
     with progress.stage("gather"):
         sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
-    cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
-    with progress.stage("assemble"):
-        book = assemble(sources, edition, cache)
-    if edition is not None:  # an edition's files: <basename>-<edition>.<format>
-        config = dataclasses.replace(config, output=dataclasses.replace(
-            config.output, basename=f"{config.output.basename}-{edition}"))
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
-    formats = formats or config.output.formats
-    with build_lock(config.build_dir):
+    # The build folder, its cache and text folders are quire's own (quire.confine): checked
+    # under the lock before the cache is read or anything is cleaned.
+    with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES), (text_dir, TEXT_NAMES))):
+        cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache, reporter=reporter)
+        with progress.stage("assemble"):
+            book = assemble(sources, edition, cache)
+        if edition is not None:  # an edition's files: <basename>-<edition>.<format>
+            config = dataclasses.replace(config, output=dataclasses.replace(
+                config.output, basename=f"{config.output.basename}-{edition}"))
+        formats = formats or config.output.formats
         with progress.stage("parse"):
             ast = parse_book(book, config.source_date_epoch, cache, reporter)
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
@@ -147,8 +152,8 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
         reporter.finish()
         with progress.stage("write"):
             written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
-            prune_text_folder(config.build_dir / text_dir, texts)
-            cache.prune()
+            clean_up_after_write([lambda: prune_text_folder(config.build_dir / text_dir, texts),
+                                  cache.prune], reporter)
         return written
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import os
 import shutil
 import subprocess
 import zipfile
@@ -212,3 +213,32 @@ def test_stats_columns_fit_long_keys_and_titles_read_as_printed():
     assert {line.split()[0] for line in table[1:]} == {key, "b"}
     columns = {line.index("reference") for line in table[1:]}
     assert columns == {len(key) + 2}  # one column, two spaces after the longest key
+
+
+# --- diff arguments are confined (confine) ---
+
+def test_a_commit_holding_links_out_of_the_project_diffs(drafts, tmp_path):
+    (tmp_path / "secret.txt").write_text("SECRET-diff-marker\n")
+    (drafts / "notes").mkdir()
+    os.symlink(tmp_path / "secret.txt", drafts / "notes/absolute.txt")
+    os.symlink("../../../secret.txt", drafts / "notes/relative.txt")
+    git(drafts.parent, "add", ".")
+    git(drafts.parent, "commit", "-qm", "links")
+    result = run_cli("--project", drafts, "diff", "HEAD~1", "HEAD")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert "SECRET-diff-marker" not in result.out
+    assert result.out.splitlines()[5] == "0 of 5 parts differ"
+
+
+def test_an_empty_or_ordinary_folder_is_no_draft(drafts, tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "letter.txt").write_text("SECRET-paper-marker\n")
+    for spec in ("", " "):
+        result = run_cli("--project", drafts, "diff", spec, "HEAD")
+        assert result.code == 1 and "Traceback" not in result.err
+        assert result.err.splitlines()[0] == (f"error: {spec!r} names no draft: give a git "
+                                              "revision, a build folder or WORKTREE")
+    result = run_cli("--project", drafts, "diff", folder, "HEAD", cwd=folder)
+    assert result.code == 1 and "SECRET-paper-marker" not in result.out + result.err
+    assert f"'{folder}' is neither a build folder nor a git revision" in result.err

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..confine import confine
 from ..errors import QuireError, SourceLocation
 from ..textfiles import read_text
 from ..yamlsource import item_line, key_line, load_yaml, plain
@@ -51,13 +52,16 @@ def reference_files(root: Path) -> list[Path]:
     folder = root / BIBLIOGRAPHY_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink()))
 
 
 def read_reference_files(root: Path, errors: list[QuireError]) -> Iterator[SourcedItem]:
     """Every item of every reference file; a file that cannot be read adds to ``errors``."""
     for path in reference_files(root):
+        what = "the reference store" if path.name == "references.json" else "reference file"
         try:
+            confine(root, path, SourceLocation(path), what)
             yield from read_reference_file(path, root)
         except QuireError as exc:
             errors.append(exc)

@@ -19,7 +19,8 @@ from ..output import write_atomically
 from ..textfiles import read_text
 from .bib_import import plan_bib_items
 from .canonical import csl_ordered, entry_markdown
-from .keys import citation_key
+from ..confine import check_write_target
+from .keys import citation_key, entry_file_name
 from .seed_format import PARAGRAPH, DEFAULT_SECTIONS, SeedEntry, SeedSection, parse_seed
 from .sentence_case import is_title_case, proper_nouns, sentence_case
 from .store import ENTRY_DIR, KEY_PATTERN, REFERENCES_FILE, read_references
@@ -48,6 +49,8 @@ def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
     if key is not None and not KEY_PATTERN.match(key):
         raise QuireError(f"invalid key {key!r} (letters, digits and _ :.-, starting with a "
                          "letter or digit)")
+    if key is not None:
+        entry_file_name(key)
     ref_path = root / REFERENCES_FILE
     existing = {item["id"]: (item, loc) for item, loc in
                 (read_references(ref_path) if ref_path.is_file() else [])}
@@ -71,14 +74,25 @@ def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
         except QuireError as exc:
             errors.append(exc)
             continue
-        plan.files[entry_dir / f"{entry_key}.md"] = entry_markdown(entry_key, parsed, further)
+        plan.files[entry_dir / entry_file_name(entry_key)] = entry_markdown(entry_key, parsed,
+                                                                            further)
         plan.entries.append(entry_key)
+    for path in plan.files:  # every target inside the project, links followed
+        _attempt_target(root, path, errors)
     raise_all(errors)
     added = [k for k in references if existing.get(k, (None,))[0] != references[k]]
     if added or len(references) != len(existing):
+        check_write_target(root, ref_path, "the reference store")
         plan.files[ref_path] = references_json(list(references.values()))
         plan.references = sorted(added)
     return plan
+
+
+def _attempt_target(root: Path, path: Path, errors: list[QuireError]) -> None:
+    try:
+        check_write_target(root, path, "the entry file")
+    except QuireError as exc:
+        errors.append(exc)
 
 
 def _keys(parsed: SeedEntry, source: Path, key: str | None, claimed: dict[str, SourceLocation],
@@ -162,6 +176,7 @@ def references_json(items: list[dict[str, Any]]) -> str:
     return json.dumps(sorted(items, key=lambda i: i["id"]), indent=2, ensure_ascii=False) + "\n"
 
 
-def apply_import(plan: ImportPlan) -> list[Path]:
-    """Write the planned files, each atomically; return their paths."""
-    return [write_atomically(path, text.encode("utf-8")) for path, text in plan.files.items()]
+def apply_import(plan: ImportPlan, root: Path) -> list[Path]:
+    """Write the planned files, each atomically (through a link inside the project)."""
+    return [write_atomically(check_write_target(root, path, "the entry file"),
+                             text.encode("utf-8")) for path, text in plan.files.items()]

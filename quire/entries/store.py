@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..confine import confine
 from ..errors import QuireError, Reporter, SourceLocation, raise_all
 from ..frontmatter import split_front_matter
 from ..model import Bibliography, Entry, Passage, Quotation, Section
@@ -45,6 +46,7 @@ def load_bibliography(root: Path, reporter: Reporter | None = None) -> Bibliogra
     folder = root / ENTRY_DIR
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
+            confine(root, path, SourceLocation(path), "research entry")
             entry = read_entry(path)
         except QuireError as exc:
             errors.append(exc)

@@ -28,7 +28,7 @@ Echo = Callable[[str], None]
 
 def rebuild_preview(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = True) -> bool:
     """One rebuild of the page (and the PDF); True when the page was updated."""
-    from ..cache import ContentCache
+    from ..cache import CACHE_NAMES, ContentCache
     from ..output import build_lock
     from ..pipeline import CACHE_DIR, assemble, build, gather
     from ..render.parse import parse_book
@@ -38,8 +38,8 @@ def rebuild_preview(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = 
     try:
         sources = gather(root, reporter)
         config = sources.config
-        with build_lock(config.build_dir):
-            cache = ContentCache(config.build_dir / CACHE_DIR)
+        with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES),)):
+            cache = ContentCache(config.build_dir / CACHE_DIR, reporter=reporter)
             book = assemble(sources, None, cache)
             ast = parse_book(book, config.source_date_epoch, cache, reporter)
         page = preview_html(ast, config.root, config.source_date_epoch)
