@@ -1,0 +1,135 @@
+"""LaTeX in chapter Markdown: math environments become display math; the rest is reported.
+
+Pandoc's Markdown reader keeps ``\\begin{equation}…\\end{equation}`` and any
+``\\command`` as raw LaTeX, which the EPUB, DOCX and Typst writers drop without
+a word. Before citations are found, :func:`convert_latex` rewrites each chapter:
+
+- a *math environment* (``equation``, ``align``, ``gather``, ``multline``,
+  ``flalign``, ``alignat``, ``eqnarray``, starred or not, and a bare
+  ``aligned``, ``gathered`` or ``split``) becomes display math ``$$…$$``, its
+  rows kept in an ``aligned`` or ``gathered`` block. A ``\\label{eq:x}`` (or
+  bookdown's ``(\\#eq:x)``) becomes the attribute ``{#eq:x}`` after the
+  closing ``$$``, exactly as an author writes ``$$…$$ {#eq:x}``, so the
+  cross-reference stage numbers it. A numbered environment without a label
+  gets a generated one (``eq:quire-<chapter>-<n>``), so it is numbered like
+  LaTeX numbers it, the same in every format; a starred one stays
+  unnumbered. ``\\nonumber`` and ``\\notag`` are removed.
+- the page breaks ``\\newpage``, ``\\clearpage`` and ``\\pagebreak`` are left
+  for :mod:`quire.render.ast_markup`, which makes them PDF and DOCX page breaks.
+- any other LaTeX command or environment outside code and math is shown in no
+  format: a *raw-LaTeX warning* at its line and column (an error under
+  ``--strict``).
+
+Every rewrite keeps the chapter's line count, so later messages keep their lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .citations.syntax import mask
+from .errors import Reporter, SourceLocation
+from .model import Chapter
+
+PAGE_BREAKS = ("newpage", "clearpage", "pagebreak")
+
+#: Environment -> the block that holds its rows inside ``$$…$$`` (None: the body as it is).
+_ROWS = {"equation": None, "align": "aligned", "flalign": "aligned", "eqnarray": "aligned",
+         "alignat": "alignedat", "gather": "gathered", "multline": "gathered",
+         "aligned": "aligned", "gathered": "gathered", "split": "aligned"}
+_UNNUMBERED = ("aligned", "gathered", "split")  # pieces of an equation: no number of their own
+_ENVIRONMENT = re.compile(
+    r"\\begin\{(?P<name>" + "|".join(_ROWS) + r")(?P<star>\*?)\}"
+    r"(?P<columns>(?<=alignat\})\{\d+\}|(?<=alignat\*\})\{\d+\})?"
+    r"(?P<body>.*?)\\end\{(?P=name)(?P=star)\}", re.S)
+_LABEL = re.compile(r"\\label\{(?P<latex>[^{}\s]+)\}|\(\\#(?P<bookdown>eq:[\w:.-]+)\)")
+_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+_OTHER_ENVIRONMENT = re.compile(r"\\begin\{(?P<name>[A-Za-z*]+)\}.*?\\end\{(?P=name)\}", re.S)
+_COMMAND = re.compile(r"(?<!\\)(?:\\\\)*\\(?P<name>[A-Za-z]+)(?P<args>(?:\[[^\]\n]*\])?"
+                      r"(?:\{[^{}\n]*\})*)")
+_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HINTS = {"ref": "write @label", "eqref": "write @label", "cite": "write [@key]",
+          "textbf": "write **text**", "emph": "write *text*", "textit": "write *text*",
+          "footnote": "write ^[text]", "label": "put {#label} after the element"}
+
+
+def convert_latex(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
+    """The chapters with math environments as display math; other raw LaTeX warned about."""
+    return [_convert_chapter(chapter, reporter) for chapter in chapters]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _hidden(text: str) -> str:
+    """``text`` with code, URLs, HTML comments and math blanked out, every offset kept."""
+    hidden = mask(text)
+    for pattern in (_COMMENT, _DISPLAY_MATH, _INLINE_MATH):
+        hidden = pattern.sub(_blank, hidden)
+    return hidden
+
+
+def _convert_chapter(chapter: Chapter, reporter: Reporter) -> Chapter:
+    text = chapter.body
+    hidden = _hidden(text)
+    pieces, last, count = [], 0, 0
+    for match in _ENVIRONMENT.finditer(hidden):
+        count += match.group("name") not in _UNNUMBERED and not match.group("star")
+        pieces += [text[last:match.start()],
+                   _display_math(chapter, match, text[match.start():match.end()], count,
+                                 reporter)]
+        last = match.end()
+    converted = "".join(pieces) + text[last:]
+    _report_raw_latex(chapter, _ENVIRONMENT.sub(_blank, hidden), reporter)
+    return dataclasses.replace(chapter, body=converted) if converted != text else chapter
+
+
+def _display_math(chapter: Chapter, match: re.Match[str], source: str, number: int,
+                  reporter: Reporter) -> str:
+    """One environment as ``$$…$$ {#label}``, spread over the lines it had."""
+    name, starred = match.group("name"), bool(match.group("star"))
+    body = source[match.start("body") - match.start():match.end("body") - match.start()]
+    labels = [m.group("latex") or m.group("bookdown") for m in _LABEL.finditer(body)]
+    body = _NO_NUMBER.sub("", _LABEL.sub("", body))
+    body = "\n".join(line if line.strip() else "{}" for line in body.split("\n"))
+    rows = _ROWS[name]
+    if rows is not None:
+        body = f"\\begin{{{rows}}}{match.group('columns') or ''}{body}\\end{{{rows}}}"
+    if len(labels) > 1:
+        reporter.warn(f"'{name}' has {len(labels)} labels; an equation block gets one number, "
+                      f"so only '{labels[0]}' is kept", _location(chapter, match.string,
+                                                                  match.start()))
+    if labels:
+        attribute = f" {{#{labels[0]}}}"
+    elif starred or name in _UNNUMBERED:
+        attribute = ""
+    else:
+        attribute = f" {{#eq:quire-{chapter.number}-{number}}}"
+    return f"$${body}$${attribute}"
+
+
+def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None:
+    """A warning for each LaTeX command or environment no output format shows."""
+    for match in _OTHER_ENVIRONMENT.finditer(hidden):
+        reporter.warn(f"LaTeX environment '{match.group('name')}' is shown in no format "
+                      "(raw LaTeX is dropped): write it in Markdown",
+                      _location(chapter, hidden, match.start()))
+    hidden = _OTHER_ENVIRONMENT.sub(_blank, hidden)
+    for match in _COMMAND.finditer(hidden):
+        name = match.group("name")
+        if name in PAGE_BREAKS:
+            continue
+        command = chapter.body[match.start("name") - 1:match.end()]
+        hint = _HINTS.get(name, "write it in Markdown")
+        reporter.warn(f"raw LaTeX '{command}' is shown in no format: {hint}",
+                      _location(chapter, hidden, match.start("name") - 1))
+
+
+def _location(chapter: Chapter, text: str, offset: int) -> SourceLocation:
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return SourceLocation(chapter.path, chapter.body_line + line, column)

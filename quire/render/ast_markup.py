@@ -1,0 +1,148 @@
+"""Markup pandoc's writers would lose, rewritten in the document tree before each format.
+
+- *Raw HTML inline tags* (``<sup>``, ``<sub>``, ``<b>``/``<strong>``,
+  ``<i>``/``<em>``, ``<u>``/``<ins>``, ``<s>``/``<del>``/``<strike>``, and
+  ``<br>``): pandoc keeps them as raw HTML, which only the EPUB shows.
+  :func:`html_tags_to_elements` turns each matched pair into pandoc's own
+  element (Superscript, Subscript, Strong …), so every format shows it.
+- *Page breaks* (``\\newpage``, ``\\clearpage``, ``\\pagebreak``, raw LaTeX):
+  :func:`page_breaks` makes each a Typst ``#pagebreak()`` and a Word page
+  break; the EPUB writer drops both. Typst allows page breaks only outside
+  containers, so one inside a block quotation, list, note, table or a div
+  with an id breaks the page in the DOCX only.
+- *Typst field access* (the ``#strong[…].Then`` bug of pandoc's Typst
+  writer): :func:`guard_typst_calls` escapes a ``.`` that directly follows an
+  element pandoc writes as a Typst function call and precedes a word
+  character, so Typst reads text, not a field. (``(`` and ``[`` pandoc
+  escapes itself.)
+
+:func:`prepare_tree` applies what a format needs, table widths
+(:mod:`quire.render.ast_tables`) included.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .ast_tables import fit_columns
+from .tree import Nodes, map_lists
+
+_TAG_ELEMENTS = {"sup": "Superscript", "sub": "Subscript", "b": "Strong", "strong": "Strong",
+                 "i": "Emph", "em": "Emph", "u": "Underline", "ins": "Underline",
+                 "s": "Strikeout", "del": "Strikeout", "strike": "Strikeout"}
+_OPEN = re.compile(r"^<(?P<name>[A-Za-z]+)(?:\s[^<>]*)?>$")
+_CLOSE = re.compile(r"^</(?P<name>[A-Za-z]+)\s*>$")
+_BREAK_TAG = re.compile(r"^<br\s*/?>$", re.I)
+_PAGE_BREAK = re.compile(r"^\\(?:newpage|clearpage|pagebreak)(?:\{\}|\[\d\])?$")
+_TEX = ("tex", "latex")
+WORD_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
+_TEXT_NODES = ("Str", "Space", "SoftBreak", "LineBreak")
+
+
+def prepare_tree(fmt: str, ast: bytes) -> bytes:
+    """The document tree as format ``fmt`` should receive it."""
+    tree = json.loads(ast)
+    blocks = page_breaks(tree["blocks"], top=True)
+    blocks = fit_columns(map_lists(blocks, inlines=html_tags_to_elements))
+    if fmt == "pdf":
+        blocks = map_lists(blocks, inlines=guard_typst_calls)
+    tree["blocks"] = blocks
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _raw_text(node: dict[str, Any], kind: str) -> str | None:
+    if node.get("t") == kind and node["c"][0] in _TEX:
+        return node["c"][1].strip()
+    return None
+
+
+def _is_page_break(node: dict[str, Any], kind: str) -> bool:
+    text = _raw_text(node, kind)
+    return text is not None and _PAGE_BREAK.match(text) is not None
+
+
+def page_breaks(blocks: Nodes, *, top: bool) -> Nodes:
+    """``blocks`` with raw-LaTeX page breaks made Typst (outside containers) and Word ones."""
+    result: Nodes = []
+    for block in blocks:
+        if _is_page_break(block, "RawBlock") or _lone_page_break(block):
+            if top:
+                result.append({"t": "RawBlock", "c": ["typst", "#pagebreak()"]})
+            result.append({"t": "RawBlock", "c": ["openxml", f"<w:p>{WORD_PAGE_BREAK}</w:p>"]})
+        elif block.get("t") == "Div":
+            attr, content = block["c"]
+            result.append({"t": "Div", "c": [attr, page_breaks(content, top=top and not attr[0])]})
+        else:
+            result.append(map_lists(block, inlines=_inline_page_breaks,
+                                    blocks=lambda inner: page_breaks(inner, top=False)))
+    return result
+
+
+def _lone_page_break(block: dict[str, Any]) -> bool:
+    """A paragraph holding nothing but one raw page break."""
+    return (block.get("t") in ("Para", "Plain") and len(block["c"]) == 1
+            and _is_page_break(block["c"][0], "RawInline"))
+
+
+def _inline_page_breaks(inlines: Nodes) -> Nodes:
+    return [{"t": "RawInline", "c": ["openxml", WORD_PAGE_BREAK]}
+            if _is_page_break(node, "RawInline") else node for node in inlines]
+
+
+def html_tags_to_elements(inlines: Nodes) -> Nodes:
+    """Matched raw HTML tag pairs in one inline list as pandoc elements."""
+    result: Nodes = []
+    index = 0
+    while index < len(inlines):
+        node = inlines[index]
+        html = node["c"][1].strip() if node.get("t") == "RawInline" and node["c"][0] == "html" \
+            else None
+        if html is not None and _BREAK_TAG.match(html):
+            result.append({"t": "LineBreak"})
+            index += 1
+            continue
+        opening = _OPEN.match(html) if html is not None else None
+        name = opening.group("name").lower() if opening else None
+        end = _closing(inlines, index, name) if name in _TAG_ELEMENTS else None
+        if end is None:
+            result.append(node)
+            index += 1
+            continue
+        inner = html_tags_to_elements(inlines[index + 1:end])
+        result.append({"t": _TAG_ELEMENTS[name], "c": inner})
+        index = end + 1
+    return result
+
+
+def _closing(inlines: Nodes, start: int, name: str | None) -> int | None:
+    """The index of the tag closing ``inlines[start]`` (nested pairs of the same name skipped)."""
+    depth = 0
+    for index in range(start + 1, len(inlines)):
+        node = inlines[index]
+        if node.get("t") != "RawInline" or node["c"][0] != "html":
+            continue
+        text = node["c"][1].strip()
+        opening, closing = _OPEN.match(text), _CLOSE.match(text)
+        if opening and opening.group("name").lower() == name:
+            depth += 1
+        elif closing and closing.group("name").lower() == name:
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
+
+
+def guard_typst_calls(inlines: Nodes) -> Nodes:
+    """Escape a ``.`` + word character directly after an element Typst writes as a call."""
+    result: Nodes = []
+    for node in inlines:
+        previous = result[-1] if result else None
+        if (previous is not None and previous.get("t") not in _TEXT_NODES
+                and node.get("t") == "Str" and re.match(r"\.\w", node["c"])):
+            result.append({"t": "RawInline", "c": ["typst", "\\."]})
+            result.append({"t": "Str", "c": node["c"][1:]})
+        else:
+            result.append(node)
+    return result
