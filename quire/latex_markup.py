@@ -95,7 +95,9 @@ def _display_math(chapter: Chapter, match: re.Match[str], source: str, number: i
     body = source[match.start("body") - match.start():match.end("body") - match.start()]
     labels = [m.group("latex") or m.group("bookdown") for m in _LABEL.finditer(body)]
     body = _NO_NUMBER.sub("", _LABEL.sub("", body))
-    body = "\n".join(line if line.strip() else "{}" for line in body.split("\n"))
+    lines = body.split("\n")  # a blank line would end the display math: an empty group
+    body = "\n".join(line if line.strip() or index in (0, len(lines) - 1) else "{}"
+                     for index, line in enumerate(lines))
     rows = _ROWS[name]
     if rows is not None:
         body = f"\\begin{{{rows}}}{match.group('columns') or ''}{body}\\end{{{rows}}}"
@@ -113,20 +115,18 @@ def _display_math(chapter: Chapter, match: re.Match[str], source: str, number: i
 
 
 def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None:
-    """A warning for each LaTeX command or environment no output format shows."""
-    for match in _OTHER_ENVIRONMENT.finditer(hidden):
-        reporter.warn(f"LaTeX environment '{match.group('name')}' is shown in no format "
-                      "(raw LaTeX is dropped): write it in Markdown",
-                      _location(chapter, hidden, match.start()))
-    hidden = _OTHER_ENVIRONMENT.sub(_blank, hidden)
-    for match in _COMMAND.finditer(hidden):
+    """A warning for each LaTeX command or environment no output format shows, in order."""
+    found = [(match.start(), f"LaTeX environment '{match.group('name')}' is shown in no format "
+              "(raw LaTeX is dropped): write it in Markdown")
+             for match in _OTHER_ENVIRONMENT.finditer(hidden)]
+    for match in _COMMAND.finditer(_OTHER_ENVIRONMENT.sub(_blank, hidden)):
         name = match.group("name")
-        if name in PAGE_BREAKS:
-            continue
-        command = chapter.body[match.start("name") - 1:match.end()]
-        hint = _HINTS.get(name, "write it in Markdown")
-        reporter.warn(f"raw LaTeX '{command}' is shown in no format: {hint}",
-                      _location(chapter, hidden, match.start("name") - 1))
+        if name not in PAGE_BREAKS:
+            command = chapter.body[match.start("name") - 1:match.end()]
+            found.append((match.start("name") - 1, f"raw LaTeX '{command}' is shown in no "
+                          f"format: {_HINTS.get(name, 'write it in Markdown')}"))
+    for offset, message in sorted(found):
+        reporter.warn(message, _location(chapter, hidden, offset))
 
 
 def _location(chapter: Chapter, text: str, offset: int) -> SourceLocation:

@@ -7,7 +7,9 @@ renderer is resvg): the image placed alone on a page of its own size, at
 :data:`PIXELS_PER_INCH`, with the project's fonts. The result is the same on
 every machine, so the DOCX stays byte-identical between builds; each PNG is
 cached by the SVG's content, and handed to pandoc as a ``data:`` URI, so
-nothing is written beside the project's files.
+nothing is written beside the project's files. An image without a width of
+its own is given the SVG's (pixels / :data:`PIXELS_PER_INCH` inches), so it
+shows at the size it has in the PDF.
 """
 
 from __future__ import annotations
@@ -49,7 +51,11 @@ def _as_png(image: dict[str, Any], root: Path, cache: ContentCache) -> dict[str,
         return image
     png = svg_png(path, root, cache)
     uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return {"t": "Image", "c": [attr, alt, [uri, title]]}
+    ident, classes, pairs = attr
+    if not any(name in ("width", "height") for name, _ in pairs):  # the SVG's own size
+        width = int.from_bytes(png[16:20], "big") / PIXELS_PER_INCH
+        pairs = [*pairs, ["width", f"{width:.3f}in"]]
+    return {"t": "Image", "c": [[ident, classes, pairs], alt, [uri, title]]}
 
 
 def svg_png(path: Path, root: Path, cache: ContentCache) -> bytes:
