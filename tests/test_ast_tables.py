@@ -30,9 +30,10 @@ def test_equal_widths_follow_the_content():
     widths = _widths(fitted)
     assert abs(sum(widths) - 1.0) < 0.001
     assert widths[1] > widths[0] and widths[2] > widths[3] and widths[1] > widths[3]
-    # longest word + average cell length / 4: 12 + (1 + 12) / 2 / 4 for the number;
-    # 'y-z' breaks after its hyphen: 2 + (1 + 3) / 2 / 4
-    assert abs(widths[1] / widths[3] - 13.625 / 2.5) < 0.01
+    # 1.5 x longest piece + average cell length / 4: 18 + (1 + 12) / 2 / 4 for the number;
+    # 'y-z' breaks after its hyphen: 3 + (1 + 3) / 2 / 4; words count six letters at most
+    assert abs(widths[1] / widths[3] - 19.625 / 3.5) < 0.01
+    assert abs(widths[2] / widths[0] - (7.5 + (1 + 51) / 2 / 4) / (1.5 + 1 / 4)) < 0.01
     assert fitted["c"][3:] == table["c"][3:]  # the cells are untouched
 
 

@@ -125,18 +125,24 @@ def test_table_captions_stand_above_their_tables(built):
     assert caption[3] < header[1]  # the caption's bottom above the header's top
 
 
-def test_wide_table_columns_do_not_overlap(built):
+@pytest.mark.parametrize("caption,longest", [("Sample codes", "ACC202604010000123456789012345"),
+                                              ("Wide participants", "123456789012")])
+def test_wide_table_columns_do_not_overlap(built, caption, longest):
     pages = _pages(built["pdf"])
-    page = next(i for i, text in enumerate(pages) if "Wide participants" in text) + 1
+    page = next(i for i, text in enumerate(pages) if caption in text) + 1
     words = [w for w in _words(built["pdf"], page) if w[4].strip()]
-    assert any(w[4] == "123456789" for w in words)
+    assert any(w[4] == longest for w in words)
     for i, a in enumerate(words):
         for b in words[i + 1:]:
             overlap_x = min(a[2], b[2]) - max(a[0], b[0])
             overlap_y = min(a[3], b[3]) - max(a[1], b[1])
-            assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
+            assert overlap_x <= -1 or overlap_y <= 0.5, (a, b)  # 1 pt apart at least
     width = _page_width(built["pdf"], page)
     assert all(w[2] < width - 40 for w in words)  # inside the outer margin (16 mm)
+    # the longest piece keeps most of its cells' padding (3 pt each) from the next column
+    code = next(w for w in words if w[4] == longest)
+    beside = [w for w in words if w[0] > code[2] and min(w[3], code[3]) - max(w[1], code[1]) > 0]
+    assert min(w[0] for w in beside) - code[2] >= 3.5
 
 
 def _page_width(pdf: Path, page: int) -> float:

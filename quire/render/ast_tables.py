@@ -5,9 +5,12 @@ widths from the dashes of its separator line, which authors draw alike
 (``|---|---|``): eight columns of 12.5 %, whatever they hold, and long words
 or numbers then overflow into the next column. :func:`fit_columns` gives a
 table whose relative widths are all equal widths in proportion to what each
-column holds: its longest unbreakable word (words break at spaces and after
-hyphens and slashes) plus a quarter of its average cell length, so no column
-is narrower than its longest word where the page allows. Widths an author set
+column holds: one and a half times its longest unbreakable piece (text breaks
+at spaces and after hyphens and slashes; a word of letters can be hyphenated,
+so it counts as six letters, or all but its last three, while a number or a
+code cannot) plus a
+quarter of its average cell length, so that no column is narrower than its
+longest number where the page allows. Widths an author set
 apart (grid and multiline tables) and tables pandoc sizes itself (no widths)
 are kept. The same widths reach EPUB, PDF and DOCX.
 """
@@ -21,7 +24,10 @@ from .tree import Nodes, map_lists
 
 #: Fewer columns than this keep their equal widths (two or three equal columns are fine).
 MIN_COLUMNS = 4
-_BREAKS = re.compile(r"\s+|(?<=[-/])")
+#: A word of letters can be hyphenated: it needs this many letters' room, or all but its
+#: last three (the last syllable) when it is longer.
+HYPHENATED = 6
+_BREAKS = re.compile(r"\s+|(?<=[-/])(?=\D)")  # no break before a digit (Unicode UAX 14)
 
 
 def fit_columns(blocks: Nodes) -> Nodes:
@@ -58,11 +64,14 @@ def _rows(head: Any, bodies: Any, foot: Any) -> Nodes:
 
 
 def _weight(cells: list[str]) -> float:
+    """How much of the width a column asks for: its widest unbreakable piece counts most."""
     if not cells:
         return 1.0
-    longest = max((len(word) for text in cells for word in _BREAKS.split(text)), default=1)
+    pieces = [word for text in cells for word in _BREAKS.split(text) if word]
+    longest = max((max(min(len(word), HYPHENATED), len(word) - 3) if word.isalpha()
+                   else len(word) for word in pieces), default=1)
     average = sum(len(text) for text in cells) / len(cells)
-    return max(longest, 1) + average / 4
+    return 1.5 * max(longest, 1) + average / 4
 
 
 def _text(node: Any) -> str:
