@@ -14,8 +14,11 @@ a word. Before citations are found, :func:`convert_latex` rewrites each chapter:
   gets a generated one (``eq:quire-<chapter>-<n>``), so it is numbered like
   LaTeX numbers it, the same in every format; a starred one stays
   unnumbered. ``\\nonumber`` and ``\\notag`` are removed.
-- the page breaks ``\\newpage``, ``\\clearpage`` and ``\\pagebreak`` are left
-  for :mod:`quire.render.ast_markup`, which makes them PDF and DOCX page breaks.
+- the page breaks ``\\newpage``, ``\\clearpage`` and ``\\pagebreak`` and the
+  line breaks ``\\newline`` and ``\\linebreak`` are left for
+  :mod:`quire.render.ast_markup`, which makes them breaks in the outputs; index
+  entries and spacing (:data:`INVISIBLE`: ``\\index{…}``, ``\\noindent``,
+  ``\\vspace{…}`` …) print nothing in LaTeX either and are dropped quietly.
 - any other LaTeX command or environment outside code and math is shown in no
   format: a *raw-LaTeX warning* at its line and column (an error under
   ``--strict``).
@@ -33,6 +36,10 @@ from .errors import Reporter, SourceLocation
 from .model import Chapter
 
 PAGE_BREAKS = ("newpage", "clearpage", "pagebreak")
+LINE_BREAKS = ("newline", "linebreak")
+#: Markers and spacing that print nothing in LaTeX either: dropped without a warning.
+INVISIBLE = ("index", "makeindex", "noindent", "indent", "vspace", "hspace", "smallskip",
+             "medskip", "bigskip", "centering", "FloatBarrier", "phantomsection", "nopagebreak")
 
 #: Environment -> the block that holds its rows inside ``$$…$$`` (None: the body as it is).
 _ROWS = {"equation": None, "align": "aligned", "flalign": "aligned", "eqnarray": "aligned",
@@ -76,42 +83,69 @@ def _hidden(text: str) -> str:
 def _convert_chapter(chapter: Chapter, reporter: Reporter) -> Chapter:
     text = chapter.body
     hidden = _hidden(text)
+    found = [(m.start(), m.end(), _environment(chapter, _ENVIRONMENT.match(text, m.start()) or m,
+                                               0, reporter))
+             for m in _ENVIRONMENT.finditer(hidden)]
+    found += [(m.start(), m.end(), _labelled_math(chapter, text, m, reporter))
+              for m in _DISPLAY_MATH.finditer(_COMMENT.sub(_blank, mask(text)))]
     pieces, last, count = [], 0, 0
-    for match in _ENVIRONMENT.finditer(hidden):
-        count += match.group("name") not in _UNNUMBERED and not match.group("star")
-        pieces += [text[last:match.start()],
-                   _display_math(chapter, match, text[match.start():match.end()], count,
-                                 reporter)]
-        last = match.end()
+    for start, end, math in sorted(found, key=lambda item: item[0]):
+        if math is None:
+            continue
+        body, attribute = math
+        if attribute is None:  # a numbered equation without a label: number it all the same
+            count += 1
+            attribute = f" {{#eq:quire-{chapter.number}-{count}}}"
+        elif attribute:
+            count += 1
+        lines = body.split("\n")  # a blank line would end the display math: an empty group
+        body = "\n".join(line if line.strip() or index in (0, len(lines) - 1) else "{}"
+                         for index, line in enumerate(lines))
+        pieces += [text[last:start], f"$${body}$${attribute}"]
+        last = end
     converted = "".join(pieces) + text[last:]
     _report_raw_latex(chapter, _ENVIRONMENT.sub(_blank, hidden), reporter)
     return dataclasses.replace(chapter, body=converted) if converted != text else chapter
 
 
-def _display_math(chapter: Chapter, match: re.Match[str], source: str, number: int,
-                  reporter: Reporter) -> str:
-    """One environment as ``$$…$$ {#label}``, spread over the lines it had."""
+def _labelled_math(chapter: Chapter, text: str, match: re.Match[str],
+                   reporter: Reporter) -> tuple[str, str | None] | None:
+    """Display math written ``$$…$$`` that holds an environment or a label, or None."""
+    inner = text[match.start() + 2:match.end() - 2]
+    stripped = inner.strip()
+    has_attribute = re.match(r"[ \t]*\{#", text[match.end():]) is not None
+    environment = _ENVIRONMENT.fullmatch(stripped)
+    if environment is not None:
+        lead, trail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        body, attribute = _environment(chapter, environment, match.start() + 2 + len(lead),
+                                       reporter)
+        return lead + body + trail, "" if has_attribute else attribute
+    labels = [m.group("latex") or m.group("bookdown") for m in _LABEL.finditer(inner)]
+    if not labels:
+        return None
+    return _LABEL.sub("", inner), "" if has_attribute else f" {{#{labels[0]}}}"
+
+
+def _environment(chapter: Chapter, match: re.Match[str], offset: int,
+                 reporter: Reporter) -> tuple[str, str | None]:
+    """One environment as display math: its body, and the attribute (None: to be numbered).
+
+    The body keeps the lines it had; ``offset`` is where ``match``'s text starts in the chapter.
+    """
     name, starred = match.group("name"), bool(match.group("star"))
-    body = source[match.start("body") - match.start():match.end("body") - match.start()]
+    body = match.group("body")
     labels = [m.group("latex") or m.group("bookdown") for m in _LABEL.finditer(body)]
     body = _NO_NUMBER.sub("", _LABEL.sub("", body))
-    lines = body.split("\n")  # a blank line would end the display math: an empty group
-    body = "\n".join(line if line.strip() or index in (0, len(lines) - 1) else "{}"
-                     for index, line in enumerate(lines))
     rows = _ROWS[name]
     if rows is not None:
         body = f"\\begin{{{rows}}}{match.group('columns') or ''}{body}\\end{{{rows}}}"
     if len(labels) > 1:
         reporter.warn(f"'{name}' has {len(labels)} labels; an equation block gets one number, "
-                      f"so only '{labels[0]}' is kept", _location(chapter, match.string,
-                                                                  match.start()))
+                      f"so only '{labels[0]}' is kept",
+                      _location(chapter, chapter.body, offset + match.start()))
     if labels:
-        attribute = f" {{#{labels[0]}}}"
-    elif starred or name in _UNNUMBERED:
-        attribute = ""
-    else:
-        attribute = f" {{#eq:quire-{chapter.number}-{number}}}"
-    return f"$${body}$${attribute}"
+        return body, f" {{#{labels[0]}}}"
+    return body, "" if starred or name in _UNNUMBERED else None
 
 
 def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None:
@@ -121,7 +155,7 @@ def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None
              for match in _OTHER_ENVIRONMENT.finditer(hidden)]
     for match in _COMMAND.finditer(_OTHER_ENVIRONMENT.sub(_blank, hidden)):
         name = match.group("name")
-        if name not in PAGE_BREAKS:
+        if name not in PAGE_BREAKS + LINE_BREAKS + INVISIBLE:
             command = chapter.body[match.start("name") - 1:match.end()]
             found.append((match.start("name") - 1, f"raw LaTeX '{command}' is shown in no "
                           f"format: {_HINTS.get(name, 'write it in Markdown')}"))

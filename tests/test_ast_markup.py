@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from quire.render.ast_markup import (WORD_PAGE_BREAK, guard_typst_calls, html_tags_to_elements,
-                                     page_breaks, prepare_tree)
+from quire.render.ast_markup import (WORD_PAGE_BREAK, html_tags_to_elements, page_breaks,
+                                     prepare_tree)
 
 
 def S(text):  # noqa: N802 - pandoc's node names
@@ -44,23 +44,15 @@ def test_page_breaks_at_top_level_and_inside_containers():
               {"t": "Div", "c": [["d", [], []], [TEX("\\newpage")]]},
               {"t": "BlockQuote", "c": [TEX("\\newpage")]},
               {"t": "Para", "c": [S("a"), TEX("\\newpage", "RawInline"), S("b")]},
+              {"t": "Para", "c": [S("c"), TEX("\\newline", "RawInline"), S("d")]},
               TEX("\\foo")]
     assert page_breaks(blocks, top=True) == [
         typst, word, typst, word, {"t": "Div", "c": [["", [], []], [typst, word]]},
         {"t": "Div", "c": [["d", [], []], [word]]}, {"t": "BlockQuote", "c": [word]},
         {"t": "Para", "c": [S("a"), {"t": "RawInline", "c": ["openxml", WORD_PAGE_BREAK]},
                             S("b")]},
+        {"t": "Para", "c": [S("c"), {"t": "LineBreak"}, S("d")]},
         TEX("\\foo")]
-
-
-def test_a_dot_and_word_after_a_call_is_escaped_for_typst():
-    strong = {"t": "Strong", "c": [S("Restart")]}
-    code = {"t": "Code", "c": [["", [], []], "a`b"]}
-    assert guard_typst_calls([strong, S(".Then"), code, S(".x"), S("a"), S(".b"), strong,
-                              S(". next"), strong, S("(x)")]) == [
-        strong, {"t": "RawInline", "c": ["typst", "\\."]}, S("Then"), code,
-        {"t": "RawInline", "c": ["typst", "\\."]}, S("x"), S("a"), S(".b"), strong,
-        S(". next"), strong, S("(x)")]
 
 
 def test_prepare_tree_escapes_for_the_pdf_only():

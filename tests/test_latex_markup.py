@@ -49,13 +49,28 @@ def test_environments(source, expected):
     assert warnings == []
 
 
+@pytest.mark.parametrize("source,expected", [
+    ("$$\n\\begin{equation} (\\#eq:CJ)\ny = b\n\\end{equation}\n$$",
+     "$$\n{}\ny = b\n{}\n$$ {#eq:CJ}"),
+    ("$$ x \\label{eq:a} $$", "$$ x  $$ {#eq:a}"),
+    ("$$\\begin{align}a\\end{align}$$ {#eq-own}", "$$\\begin{aligned}a\\end{aligned}$$ {#eq-own}"),
+    ("$$\\begin{equation}a\\end{equation}$$", "$$a$$ {#eq:quire-3-1}"),
+    ("$$ x $$ {#eq:x} and $$ y $$", "$$ x $$ {#eq:x} and $$ y $$"),
+])
+def test_display_math_holding_an_environment_or_a_label(source, expected):
+    body, warnings = _convert(source)
+    assert body == expected
+    assert warnings == []
+
+
 def test_unlabelled_numbered_environments_are_numbered_in_order_per_chapter():
     body, _ = _convert("\\begin{equation}a\\end{equation}\n\\begin{equation*}b\\end{equation*}\n"
                        "\\begin{align}c\\end{align}\n\\begin{equation}d\\label{eq:d}"
-                       "\\end{equation}\n\\begin{equation}e\\end{equation}", number=7)
+                       "\\end{equation}\n$$\\begin{equation}e\\end{equation}$$\n"
+                       "$$ f $$ {#eq:f}", number=7)
     assert body.split("\n") == ["$$a$$ {#eq:quire-7-1}", "$$b$$", "$$\\begin{aligned}c"
                                 "\\end{aligned}$$ {#eq:quire-7-2}", "$$d$$ {#eq:d}",
-                                "$$e$$ {#eq:quire-7-4}"]
+                                "$$e$$ {#eq:quire-7-4}", "$$ f $$ {#eq:f}"]
 
 
 def test_code_and_existing_math_are_left_alone():
@@ -75,7 +90,8 @@ def test_extra_labels_are_a_warning():
 def test_raw_latex_is_a_warning_at_its_line_and_column():
     _, warnings = _convert("Plain text.\nSee \\ref{eq:a} and \\foo[x]{y}.\n\\newpage\n"
                            "\\begin{figure}\n\\includegraphics{a.png}\n\\end{figure}\n"
-                           "Escaped \\\\bar is text, $\\beta$ is math.")
+                           "Escaped \\\\bar is text, $\\beta$ is math.\n"
+                           "\\index{term}\\noindent Quiet \\newline markers.")
     assert warnings == [
         "/book/03-x.md:3:5: warning: raw LaTeX '\\ref{eq:a}' is shown in no format: "
         "write @label",

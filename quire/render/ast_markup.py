@@ -5,19 +5,15 @@
   ``<br>``): pandoc keeps them as raw HTML, which only the EPUB shows.
   :func:`html_tags_to_elements` turns each matched pair into pandoc's own
   element (Superscript, Subscript, Strong …), so every format shows it.
+- *Line breaks* (``\\newline``, ``\\linebreak``): pandoc's own line break.
 - *Page breaks* (``\\newpage``, ``\\clearpage``, ``\\pagebreak``, raw LaTeX):
   :func:`page_breaks` makes each a Typst ``#pagebreak()`` and a Word page
   break; the EPUB writer drops both. Typst allows page breaks only outside
   containers, so one inside a block quotation, list, note, table or a div
   with an id breaks the page in the DOCX only.
-- *Typst field access* (the ``#strong[…].Then`` bug of pandoc's Typst
-  writer): :func:`guard_typst_calls` escapes a ``.`` that directly follows an
-  element pandoc writes as a Typst function call and precedes a word
-  character, so Typst reads text, not a field. (``(`` and ``[`` pandoc
-  escapes itself.)
-
-:func:`prepare_tree` applies what a format needs, table widths
-(:mod:`quire.render.ast_tables`) included.
+:func:`prepare_tree` applies what a format needs: these, table widths
+(:mod:`quire.render.ast_tables`) and, for the PDF, the workarounds for
+pandoc's Typst writer (:mod:`quire.render.typst_fixes`).
 """
 
 from __future__ import annotations
@@ -28,6 +24,7 @@ from typing import Any
 
 from .ast_tables import fit_columns
 from .tree import Nodes, map_lists
+from .typst_fixes import fix_typst_tree
 
 _TAG_ELEMENTS = {"sup": "Superscript", "sub": "Subscript", "b": "Strong", "strong": "Strong",
                  "i": "Emph", "em": "Emph", "u": "Underline", "ins": "Underline",
@@ -36,9 +33,9 @@ _OPEN = re.compile(r"^<(?P<name>[A-Za-z]+)(?:\s[^<>]*)?>$")
 _CLOSE = re.compile(r"^</(?P<name>[A-Za-z]+)\s*>$")
 _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.I)
 _PAGE_BREAK = re.compile(r"^\\(?:newpage|clearpage|pagebreak)(?:\{\}|\[\d\])?$")
+_LINE_BREAK = re.compile(r"^\\(?:newline|linebreak)(?:\{\}|\[\d\])?$")
 _TEX = ("tex", "latex")
 WORD_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
-_TEXT_NODES = ("Str", "Space", "SoftBreak", "LineBreak")
 
 
 def prepare_tree(fmt: str, ast: bytes) -> bytes:
@@ -47,7 +44,7 @@ def prepare_tree(fmt: str, ast: bytes) -> bytes:
     blocks = page_breaks(tree["blocks"], top=True)
     blocks = fit_columns(map_lists(blocks, inlines=html_tags_to_elements))
     if fmt == "pdf":
-        blocks = map_lists(blocks, inlines=guard_typst_calls)
+        blocks = fix_typst_tree(blocks)
     tree["blocks"] = blocks
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -87,8 +84,17 @@ def _lone_page_break(block: dict[str, Any]) -> bool:
 
 
 def _inline_page_breaks(inlines: Nodes) -> Nodes:
-    return [{"t": "RawInline", "c": ["openxml", WORD_PAGE_BREAK]}
-            if _is_page_break(node, "RawInline") else node for node in inlines]
+    """Page breaks inside a paragraph (DOCX only) and ``\\newline`` as a line break."""
+    result = []
+    for node in inlines:
+        text = _raw_text(node, "RawInline")
+        if text is not None and _PAGE_BREAK.match(text):
+            result.append({"t": "RawInline", "c": ["openxml", WORD_PAGE_BREAK]})
+        elif text is not None and _LINE_BREAK.match(text):
+            result.append({"t": "LineBreak"})
+        else:
+            result.append(node)
+    return result
 
 
 def html_tags_to_elements(inlines: Nodes) -> Nodes:
@@ -132,17 +138,3 @@ def _closing(inlines: Nodes, start: int, name: str | None) -> int | None:
                 return index
             depth -= 1
     return None
-
-
-def guard_typst_calls(inlines: Nodes) -> Nodes:
-    """Escape a ``.`` + word character directly after an element Typst writes as a call."""
-    result: Nodes = []
-    for node in inlines:
-        previous = result[-1] if result else None
-        if (previous is not None and previous.get("t") not in _TEXT_NODES
-                and node.get("t") == "Str" and re.match(r"\.\w", node["c"])):
-            result.append({"t": "RawInline", "c": ["typst", "\\."]})
-            result.append({"t": "Str", "c": node["c"][1:]})
-        else:
-            result.append(node)
-    return result

@@ -20,6 +20,7 @@ from ..templates import template_path
 from .ast_markup import prepare_tree
 from .pandoc import pandoc_version, run_pandoc
 from .svg_images import svg_to_png_tree
+from .typst_fixes import fix_typst_source
 from .typst import compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
@@ -90,7 +91,7 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(data, config.root, job.inputs[0])
+        data = compile_typst(fix_typst_source(data), config.root, job.inputs[0])
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 
