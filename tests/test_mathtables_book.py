@@ -123,6 +123,13 @@ def test_table_captions_stand_above_their_tables(built):
     caption = next(w for w in words if w[4] == "powers")
     header = next(w for w in words if w[4] == "Square")
     assert caption[3] < header[1]  # the caption's bottom above the header's top
+    epub = _zip_text(built["epub"], "EPUB/text/ch002.xhtml")
+    assert re.search(r"<table>\s*<caption>Long powers</caption>\s*<thead>", epub)
+    document = _zip_text(built["docx"], "word/document.xml")
+    long_table = document[document.index("Long powers"):]
+    long_table = long_table[long_table.index("<w:tbl>"):long_table.index("</w:tbl>")]
+    first_row = long_table[long_table.index("<w:tr>"):long_table.index("</w:tr>")]
+    assert "<w:tblHeader" in first_row and ">Square<" in first_row  # repeated on each page
 
 
 @pytest.mark.parametrize("caption,longest", [("Sample codes", "ACC202604010000123456789012345"),
