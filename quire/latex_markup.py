@@ -23,7 +23,9 @@ a word. Before citations are found, :func:`convert_latex` rewrites each chapter:
   format: a *raw-LaTeX warning* at its line and column (an error under
   ``--strict``).
 
-Every rewrite keeps the chapter's line count, so later messages keep their lines.
+LaTeX's own math delimiters ``\\(…\\)`` and ``\\[…\\]`` (which Markdown would
+read as escaped brackets) become ``$…$`` and ``$$…$$`` first. Every rewrite
+keeps the chapter's line count, so later messages keep their lines.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ _COMMAND = re.compile(r"(?<!\\)(?:\\\\)*\\(?P<name>[A-Za-z]+)(?P<args>(?:\[[^\]\
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BACKSLASH_MATH = re.compile(r"(?<!\\)\\(?:\[(?P<display>(?:(?!\n[ \t]*\n).)+?)\\\]"
+                             r"|\((?P<inline>(?:(?!\n[ \t]*\n).)+?)\\\))", re.S)
 _HINTS = {"ref": "write @label", "eqref": "write @label", "cite": "write [@key]",
           "textbf": "write **text**", "emph": "write *text*", "textit": "write *text*",
           "footnote": "write ^[text]", "label": "put {#label} after the element"}
@@ -80,8 +84,21 @@ def _hidden(text: str) -> str:
     return hidden
 
 
+def _dollar_delimiters(text: str) -> str:
+    """``\\[…\\]`` as ``$$…$$`` and ``\\(…\\)`` as ``$…$`` (outside code), lines kept."""
+    pieces, last = [], 0
+    for match in _BACKSLASH_MATH.finditer(_COMMENT.sub(_blank, mask(text))):
+        display = match.group("display")
+        inner = text[match.start(2 if display is None else 1):match.end(2 if display is None
+                                                                           else 1)]
+        pieces += [text[last:match.start()],
+                   f"$${inner}$$" if display is not None else f"${inner.strip()}$"]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
 def _convert_chapter(chapter: Chapter, reporter: Reporter) -> Chapter:
-    text = chapter.body
+    text = _dollar_delimiters(chapter.body)
     hidden = _hidden(text)
     found = [(m.start(), m.end(), _environment(chapter, _ENVIRONMENT.match(text, m.start()) or m,
                                                0, reporter))
@@ -105,7 +122,7 @@ def _convert_chapter(chapter: Chapter, reporter: Reporter) -> Chapter:
         last = end
     converted = "".join(pieces) + text[last:]
     _report_raw_latex(chapter, _ENVIRONMENT.sub(_blank, hidden), reporter)
-    return dataclasses.replace(chapter, body=converted) if converted != text else chapter
+    return dataclasses.replace(chapter, body=converted) if converted != chapter.body else chapter
 
 
 def _labelled_math(chapter: Chapter, text: str, match: re.Match[str],

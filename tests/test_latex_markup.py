@@ -63,6 +63,14 @@ def test_display_math_holding_an_environment_or_a_label(source, expected):
     assert warnings == []
 
 
+def test_latex_math_delimiters_become_dollars():
+    body, warnings = _convert("Inline \\( a + \\beta \\) and\n\\[\n\\frac{1}{2}\n\\]\n"
+                              "`\\(code\\)` and \\\\(not math\\\\)")
+    assert body == ("Inline $a + \\beta$ and\n$$\n\\frac{1}{2}\n$$\n"
+                    "`\\(code\\)` and \\\\(not math\\\\)")
+    assert warnings == []
+
+
 def test_unlabelled_numbered_environments_are_numbered_in_order_per_chapter():
     body, _ = _convert("\\begin{equation}a\\end{equation}\n\\begin{equation*}b\\end{equation*}\n"
                        "\\begin{align}c\\end{align}\n\\begin{equation}d\\label{eq:d}"

@@ -20,7 +20,7 @@ from outputs import epubcheck
 
 #: A letter of each display equation of chapter 1, in order (one per environment).
 DISPLAY_LETTERS = ["s", "\u03c1", "\u03c9", "u", "\u03ba", "\u03c3", "\u03b8", "\u03b7"]
-GREEK = ["\u03c1", "\u03b1", "\u03b2", "\u03c9", "\u03ba", "\u03bb", "\u03bc", "\u03c3",
+GREEK = ["\u03b3", "\u03c1", "\u03b1", "\u03b2", "\u03c9", "\u03ba", "\u03bb", "\u03bc", "\u03c3",
          "\u03c4", "\u03b8", "\u03c7", "\u03c8", "\u03b7", "\u03b6", "\u03bd", "\u03be"]
 
 
@@ -64,7 +64,8 @@ def test_epub_math_is_mathml(built):
     chapter = _zip_text(built["epub"], "EPUB/text/ch001.xhtml")
     blocks = re.findall(r'<math display="block"[^>]*>(.*?)</math>', chapter, re.S)
     assert len(blocks) == len(DISPLAY_LETTERS)
-    assert '<math display="inline"' in chapter
+    inline = re.findall(r'<math display="inline"[^>]*>(.*?)</math>', chapter, re.S)
+    assert len(inline) == 2 and "<mi>\u03b3</mi>" in inline[1]  # $…$ and \(…\)
     for block, letter in zip(blocks, DISPLAY_LETTERS):
         assert f"<mi>{letter}</mi>" in block
     visible = re.sub(r"<annotation.*?</annotation>", "", chapter, flags=re.S)
@@ -75,7 +76,7 @@ def test_epub_math_is_mathml(built):
 def test_docx_math_is_word_equations(built):
     document = _zip_text(built["docx"], "word/document.xml")
     assert document.count("<m:oMathPara>") == len(DISPLAY_LETTERS)
-    assert document.count("<m:oMath>") >= len(DISPLAY_LETTERS) + 1  # and the inline one
+    assert document.count("<m:oMath>") == len(DISPLAY_LETTERS) + 2  # and the inline ones
     math_text = "".join(re.findall(r"<m:t[^>]*>([^<]*)</m:t>", document))
     for letter in GREEK:
         assert letter in math_text
