@@ -25,11 +25,14 @@ a word. Before citations are found, :func:`convert_latex` rewrites each chapter:
 
 LaTeX's own math delimiters ``\\(…\\)`` and ``\\[…\\]`` (which Markdown would
 read as escaped brackets) become ``$…$`` and ``$$…$$`` first. Every rewrite
-keeps the chapter's line count, so later messages keep their lines.
+keeps the chapter's line count, so later messages keep their lines. No
+pattern looks past the next opening of its own kind, so the time stays
+linear in the chapter's length whatever the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
@@ -51,17 +54,19 @@ _UNNUMBERED = ("aligned", "gathered", "split")  # pieces of an equation: no numb
 _ENVIRONMENT = re.compile(
     r"\\begin\{(?P<name>" + "|".join(_ROWS) + r")(?P<star>\*?)\}"
     r"(?P<columns>(?<=alignat\})\{\d+\}|(?<=alignat\*\})\{\d+\})?"
-    r"(?P<body>.*?)\\end\{(?P=name)(?P=star)\}", re.S)
+    r"(?P<body>(?:(?!\\begin\{(?P=name)).)*?)\\end\{(?P=name)(?P=star)\}", re.S)
 _LABEL = re.compile(r"\\label\{(?P<latex>[^{}\s]+)\}|\(\\#(?P<bookdown>eq:[\w:.-]+)\)")
 _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
-_OTHER_ENVIRONMENT = re.compile(r"\\begin\{(?P<name>[A-Za-z*]+)\}.*?\\end\{(?P=name)\}", re.S)
+_OTHER_ENVIRONMENT = re.compile(r"\\begin\{(?P<name>[A-Za-z*]+)\}(?:(?!\\begin\{(?P=name)\}).)*?"
+                                r"\\end\{(?P=name)\}", re.S)
 _COMMAND = re.compile(r"(?<!\\)(?:\\\\)*\\(?P<name>[A-Za-z]+)(?P<args>(?:\[[^\]\n]*\])?"
                       r"(?:\{[^{}\n]*\})*)")
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)(?:[^$\n\\]|\\.)+?(?<=\S)\$(?!\d)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_BACKSLASH_MATH = re.compile(r"(?<!\\)\\(?:\[(?P<display>(?:(?!\n[ \t]*\n).)+?)\\\]"
-                             r"|\((?P<inline>(?:(?!\n[ \t]*\n).)+?)\\\))", re.S)
+_NOT_PAST = r"(?:(?!\n[ \t]*\n|\\[\[(]).)+?"  # no blank line, no second opening
+_BACKSLASH_MATH = re.compile(r"(?<!\\)\\(?:\[(?P<display>" + _NOT_PAST + r")\\\]"
+                             r"|\((?P<inline>" + _NOT_PAST + r")\\\))", re.S)
 _HINTS = {"ref": "write @label", "eqref": "write @label", "cite": "write [@key]",
           "textbf": "write **text**", "emph": "write *text*", "textit": "write *text*",
           "footnote": "write ^[text]", "label": "put {#label} after the element"}
@@ -121,7 +126,7 @@ def _convert_chapter(chapter: Chapter, reporter: Reporter) -> Chapter:
         pieces += [text[last:start], f"$${body}$${attribute}"]
         last = end
     converted = "".join(pieces) + text[last:]
-    _report_raw_latex(chapter, _ENVIRONMENT.sub(_blank, hidden), reporter)
+    _report_raw_latex(chapter, text, _ENVIRONMENT.sub(_blank, hidden), reporter)
     return dataclasses.replace(chapter, body=converted) if converted != chapter.body else chapter
 
 
@@ -159,13 +164,13 @@ def _environment(chapter: Chapter, match: re.Match[str], offset: int,
     if len(labels) > 1:
         reporter.warn(f"'{name}' has {len(labels)} labels; an equation block gets one number, "
                       f"so only '{labels[0]}' is kept",
-                      _location(chapter, chapter.body, offset + match.start()))
+                      _location(chapter, _line_starts(chapter.body), offset + match.start()))
     if labels:
         return body, f" {{#{labels[0]}}}"
     return body, "" if starred or name in _UNNUMBERED else None
 
 
-def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None:
+def _report_raw_latex(chapter: Chapter, text: str, hidden: str, reporter: Reporter) -> None:
     """A warning for each LaTeX command or environment no output format shows, in order."""
     found = [(match.start(), f"LaTeX environment '{match.group('name')}' is shown in no format "
               "(raw LaTeX is dropped): write it in Markdown")
@@ -173,14 +178,19 @@ def _report_raw_latex(chapter: Chapter, hidden: str, reporter: Reporter) -> None
     for match in _COMMAND.finditer(_OTHER_ENVIRONMENT.sub(_blank, hidden)):
         name = match.group("name")
         if name not in PAGE_BREAKS + LINE_BREAKS + INVISIBLE:
-            command = chapter.body[match.start("name") - 1:match.end()]
+            command = text[match.start("name") - 1:match.end()]
             found.append((match.start("name") - 1, f"raw LaTeX '{command}' is shown in no "
                           f"format: {_HINTS.get(name, 'write it in Markdown')}"))
+    line_starts = _line_starts(text)
     for offset, message in sorted(found):
-        reporter.warn(message, _location(chapter, hidden, offset))
+        reporter.warn(message, _location(chapter, line_starts, offset))
 
 
-def _location(chapter: Chapter, text: str, offset: int) -> SourceLocation:
-    line = text.count("\n", 0, offset)
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return SourceLocation(chapter.path, chapter.body_line + line, column)
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def _location(chapter: Chapter, line_starts: list[int], offset: int) -> SourceLocation:
+    """Where ``offset`` of the chapter's body is (``line_starts``: where each line begins)."""
+    line = bisect.bisect_right(line_starts, offset) - 1
+    return SourceLocation(chapter.path, chapter.body_line + line, offset - line_starts[line] + 1)

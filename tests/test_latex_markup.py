@@ -122,3 +122,13 @@ def test_check_reports_raw_latex_and_strict_fails(book_project):
     strict = run_cli("--project", project, "check", "--strict")
     assert strict.code == 1 and "Traceback" not in strict.err
     assert f"01-beginnings.md:{line}:3: error: raw LaTeX" in strict.err
+
+
+def test_time_stays_linear_on_unclosed_environments_and_delimiters():
+    import time
+
+    body = ("\\begin{equation} x \\begin{figure} \\( \\[ $$ y " * 20_000)[:600_000]
+    start = time.perf_counter()
+    _, warnings = _convert(body)
+    assert time.perf_counter() - start < 10  # about 2 s; quadratic would take minutes
+    assert warnings  # every unclosed \begin is reported as raw LaTeX
