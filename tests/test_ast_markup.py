@@ -62,3 +62,18 @@ def test_prepare_tree_escapes_for_the_pdf_only():
     assert b'"typst"' in prepare_tree("pdf", ast)
     assert b'"typst"' not in prepare_tree("epub", ast)
     assert b'"typst"' not in prepare_tree("docx", ast)
+
+
+def test_many_unclosed_tags_take_linear_time():
+    import time
+
+    inlines = [H("<sup>"), S("x")] * 50_000
+    start = time.perf_counter()
+    assert html_tags_to_elements(inlines) == inlines
+    assert time.perf_counter() - start < 10  # one pass: under a second (quadratic: minutes)
+
+
+def test_crossing_pairs_keep_the_first_and_leave_the_other_raw():
+    inlines = [H("<b>"), S("a"), H("<i>"), S("b"), H("</b>"), S("c"), H("</i>")]
+    assert html_tags_to_elements(inlines) == [
+        {"t": "Strong", "c": [S("a"), H("<i>"), S("b")]}, S("c"), H("</i>")]

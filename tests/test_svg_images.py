@@ -63,3 +63,11 @@ def test_a_broken_svg_is_a_located_error(tmp_path):
         svg_png(tmp_path / "bad.svg", tmp_path, ContentCache(None))
     assert error.value.location.path == tmp_path / "bad.svg"
     assert "cannot be drawn" in error.value.message
+
+
+def test_a_huge_drawing_is_scaled_down(tmp_path):
+    (tmp_path / "big.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="96000" '
+                                       b'height="9600"><rect width="96000" height="9600"/></svg>')
+    png = svg_png(tmp_path / "big.svg", tmp_path, ContentCache(None))
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (10 * PIXELS_PER_INCH, PIXELS_PER_INCH)  # 1000 x 100 in -> 10 x 1

@@ -99,42 +99,51 @@ def _inline_page_breaks(inlines: Nodes) -> Nodes:
 
 def html_tags_to_elements(inlines: Nodes) -> Nodes:
     """Matched raw HTML tag pairs in one inline list as pandoc elements."""
+    closing = _pairs(inlines)
     result: Nodes = []
     index = 0
     while index < len(inlines):
         node = inlines[index]
-        html = node["c"][1].strip() if node.get("t") == "RawInline" and node["c"][0] == "html" \
-            else None
+        html = _html(node)
         if html is not None and _BREAK_TAG.match(html):
             result.append({"t": "LineBreak"})
-            index += 1
-            continue
-        opening = _OPEN.match(html) if html is not None else None
-        name = opening.group("name").lower() if opening else None
-        end = _closing(inlines, index, name) if name in _TAG_ELEMENTS else None
-        if end is None:
+        elif index in closing:
+            end = closing[index]
+            name = _OPEN.match(html or "").group("name").lower()  # type: ignore[union-attr]
+            result.append({"t": _TAG_ELEMENTS[name],
+                           "c": html_tags_to_elements(inlines[index + 1:end])})
+            index = end
+        else:
             result.append(node)
-            index += 1
-            continue
-        inner = html_tags_to_elements(inlines[index + 1:end])
-        result.append({"t": _TAG_ELEMENTS[name], "c": inner})
-        index = end + 1
+        index += 1
     return result
 
 
-def _closing(inlines: Nodes, start: int, name: str | None) -> int | None:
-    """The index of the tag closing ``inlines[start]`` (nested pairs of the same name skipped)."""
-    depth = 0
-    for index in range(start + 1, len(inlines)):
-        node = inlines[index]
-        if node.get("t") != "RawInline" or node["c"][0] != "html":
-            continue
-        text = node["c"][1].strip()
-        opening, closing = _OPEN.match(text), _CLOSE.match(text)
-        if opening and opening.group("name").lower() == name:
-            depth += 1
-        elif closing and closing.group("name").lower() == name:
-            if depth == 0:
-                return index
-            depth -= 1
+def _html(node: dict[str, Any]) -> str | None:
+    if node.get("t") == "RawInline" and node["c"][0] == "html":
+        return node["c"][1].strip()
     return None
+
+
+def _pairs(inlines: Nodes) -> dict[int, int]:
+    """Opening index -> closing index of the outermost matched tag pairs (one pass, a stack
+    per tag name; a pair crossing one taken before is left as raw HTML)."""
+    stacks: dict[str, list[int]] = {}
+    pairs: dict[int, int] = {}
+    for index, node in enumerate(inlines):
+        html = _html(node)
+        if html is None:
+            continue
+        opening, closing = _OPEN.match(html), _CLOSE.match(html)
+        if opening and opening.group("name").lower() in _TAG_ELEMENTS:
+            stacks.setdefault(opening.group("name").lower(), []).append(index)
+        elif closing and stacks.get(closing.group("name").lower()):
+            pairs[stacks[closing.group("name").lower()].pop()] = index
+    outermost: dict[int, int] = {}
+    reach = -1
+    for start in sorted(pairs):  # pairs inside a taken pair are handled by the recursion
+        if start > reach:
+            outermost[start] = reach = pairs[start]
+    return outermost
+
+

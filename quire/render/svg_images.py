@@ -27,6 +27,8 @@ from .tree import Nodes, map_lists
 PIXELS_PER_INCH = 192
 #: An SVG larger than this is not drawn (a bound on time and memory).
 MAX_SVG_BYTES = 8 * 1024 * 1024
+#: A drawing wider or taller than this many inches is scaled down to it (a bound on the PNG).
+MAX_INCHES = 10
 
 
 def svg_to_png_tree(ast: bytes, root: Path, cache: ContentCache) -> bytes:
@@ -71,8 +73,13 @@ def svg_png(path: Path, root: Path, cache: ContentCache) -> bytes:
     import typst
 
     inside = "/" + path.relative_to(root.resolve()).as_posix()
+    name = json.dumps(inside, ensure_ascii=False)
     source = ("#set page(width: auto, height: auto, margin: 0pt, fill: none)\n"
-              f"#image({json.dumps(inside, ensure_ascii=False)})\n")
+              f"#context {{ let size = measure(image({name}))\n"
+              f"  if size.width > {MAX_INCHES}in or size.height > {MAX_INCHES}in {{\n"
+              f"    let scale = calc.min({MAX_INCHES}in / size.width, {MAX_INCHES}in / size.height)\n"
+              f"    image({name}, width: size.width * scale)\n"
+              f"  }} else {{ image({name}) }} }}\n")
     fonts = root / "fonts"
     try:
         png = typst.compile(source.encode("utf-8"), root=str(root), format="png",
