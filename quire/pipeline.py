@@ -34,6 +34,8 @@ from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
 from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
                      write_artifacts)
+from .image_paths import resolve_image_paths
+from .latex_markup import convert_latex
 from .passages import insert_passages
 from .progress import Progress
 from .quotations import check_quotations, report_quotations
@@ -72,6 +74,8 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     csl = _attempt(errors, lambda: style_path(config), None)
     raise_all(errors)
     with_passages = insert_passages(chapters, bibliography)
+    # Image paths from the chapter's folder; LaTeX math environments as display math.
+    with_passages = convert_latex(resolve_image_paths(with_passages, config.root), reporter)
     groups = citation_groups(with_passages)
     citations = cited(groups)
     errors = check_resources(config, chapters, bibliography)  # confined: quire.confine

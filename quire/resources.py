@@ -136,6 +136,24 @@ def references_in(text: str, path: Path, first_line: int = 1,
     return found
 
 
+def rewritable_references(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, kind, value) of every inline image target and fetched raw-HTML attribute
+    whose value stands in ``text`` as written (so a caller may rewrite it in place)."""
+    masked = _masked(text)
+    for match in _IMAGE.finditer(masked):
+        group = "angle" if match.group("angle") is not None else "plain"
+        yield match.start(group), "image", text[match.start(group):match.end(group)]
+    for tag in _TAG.finditer(masked):
+        name = tag.group("name").lower()
+        for attr in _ATTR.finditer(tag.group("attrs") or ""):
+            attr_name = attr.group("name").lower()
+            which = next(g for g in ("dq", "sq", "bare") if attr.group(g) is not None)
+            start = tag.start("attrs") + attr.start(which)
+            raw = text[start:start + len(attr.group(which))]
+            for value in fetched_files(name, attr_name, html.unescape(raw)):
+                yield start, f"'{attr_name}' of <{name}>", value
+
+
 def _regions(text: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of the text between each opening and the next closing, in one pass."""
     closes = [m.start() for m in closing.finditer(text)]
@@ -180,17 +198,37 @@ def stylesheet_references(path: Path, css: str) -> list[Reference]:
 
 
 def check_references(references: list[Reference], root: Path,
-                     base: dict[Path, Path] | None = None) -> list[QuireError]:
-    """An error for every reference to a URL, a file outside the project, or nothing."""
+                     base: dict[Path, Path] | None = None,
+                     searches: dict[Path, list[Path]] | None = None) -> list[QuireError]:
+    """An error for every reference to a URL, a file outside the project, or nothing.
+
+    A reference in a file of ``searches`` (a chapter) is looked for from each of its
+    folders in turn (the chapter's folder up to the project folder, as pandoc's
+    resource path does); found in none, it is reported as the project folder sees it.
+    """
     errors = []
     for ref in references:
+        folders = (searches or {}).get(ref.location.path, [])
+        if any(_found_from(root, ref.value, folder) for folder in folders):
+            continue
         try:
             resolve_reference(root, ref.value, (base or {}).get(ref.location.path))
         except Refused as refusal:
-            reason = ("not found (paths are relative to the project folder)" if refusal.missing
-                      else refusal.reason)
+            reason = refusal.reason
+            if refusal.missing:
+                reason = ("not found (looked for from the chapter's folder up to the project "
+                          "folder)" if folders else
+                          "not found (paths are relative to the project folder)")
             errors.append(QuireError(f"{ref.kind} '{ref.value}' {reason}", ref.location))
     return errors
+
+
+def _found_from(root: Path, value: str, folder: Path) -> bool:
+    try:
+        resolve_reference(root, value, folder)
+    except Refused:
+        return False
+    return True
 
 
 def scan_texts(texts: list[tuple[Path, str, int]]) -> list[Reference]:
@@ -311,7 +349,10 @@ def check_resources(config: BookConfig, chapters: list[Chapter],
                 bases[template] = template.parent  # a stylesheet's url() is relative to it
         except QuireError as exc:
             errors.append(exc)
-    return errors + check_references(found, config.root, bases)
+    from .image_paths import search_folders
+
+    searches = {chapter.path: search_folders(chapter.path, config.root) for chapter in chapters}
+    return errors + check_references(found, config.root, bases, searches)
 
 
 def decoded_references(config: BookConfig, chapters: list[Chapter],

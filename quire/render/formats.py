@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import ContentCache, content_key
+from ..cache import ContentCache, code_fingerprint, content_key
 from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
+from .ast_markup import prepare_tree
 from .pandoc import pandoc_version, run_pandoc
+from .svg_images import svg_to_png_tree
+from .typst_fixes import fix_typst_source
 from .typst import compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
@@ -35,7 +38,7 @@ class FormatJob:
 def epub_job(config: BookConfig) -> FormatJob:
     """EPUB 3: one XHTML file per chapter, the project's stylesheet, the cover."""
     css = template_path(config.root, "epub.css")
-    args = ["-t", "epub3", "--toc", "--toc-depth=1", "--split-level=1", f"--css={css}",
+    args = ["-t", "epub3", "--mathml", "--toc", "--toc-depth=1", "--split-level=1", f"--css={css}",
             "-M", f"identifier={config.identifier('epub')}"]
     inputs = [css]
     if config.cover is not None:
@@ -73,19 +76,22 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
                   reporter: Reporter) -> Artifact:
     """Render one format from the parsed book."""
     job = JOBS[fmt](config)
-    key = content_key(pandoc_version(), fmt, ast, *job.args,
+    key = content_key(code_fingerprint(), pandoc_version(), fmt, ast, *job.args,
                       *(p.read_bytes() for p in job.inputs), _typst_version())
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     cached = cache.get(fmt, key)
     if cached is not None:
         return Artifact(fmt, filename, cached)
+    ast = prepare_tree(fmt, ast)  # markup the writers would lose (mathtables)
+    if fmt == "docx":
+        ast = svg_to_png_tree(ast, config.root, cache)
     result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
                         epoch=config.source_date_epoch, what=fmt.upper())
     for warning in result.warnings:
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(data, config.root, job.inputs[0])
+        data = compile_typst(fix_typst_source(data), config.root, job.inputs[0])
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 
