@@ -160,7 +160,7 @@ CASES = [
     Case("missing-image", chapter_with("And the chapter goes on.",
                                        "![A figure](manuscript/images/none.png)"),
          "{root}/" + CHAPTER + ":10:13: error: image 'manuscript/images/none.png' not found "
-         "(paths are relative to the project folder)"),
+         "(looked for from the chapter's folder up to the project folder)"),
     Case("image-outside", chapter_with("And the chapter goes on.", "![x](../../../etc/hosts)"),
          "{root}/" + CHAPTER + ":10:6: error: image '../../../etc/hosts' lies outside the "
          "project folder"),

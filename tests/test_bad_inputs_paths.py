@@ -132,8 +132,8 @@ CASES = [
     PathCase("html-img-file-url", image('<img src="file:///etc/passwd" alt="">'),
              CH + ":10:11: error: 'src' of <img> 'file:///etc/passwd' " + URL_ERROR),
     PathCase("html-srcset", image('<img src="a.png" srcset="/etc/passwd 2x">'),
-             CH + ":10:11: error: 'src' of <img> 'a.png' not found (paths are relative to the "
-             "project folder)\n" + CH + ":10:26: error: 'srcset' of <img> '/etc/passwd' "
+             CH + ":10:11: error: 'src' of <img> 'a.png' not found (looked for from the "
+             "chapter's folder up to the project folder)\n" + CH + ":10:26: error: 'srcset' of <img> '/etc/passwd' "
              + OUTSIDE),
     PathCase("html-poster-entities", image('<video poster="&#x2F;etc&#47;passwd"></video>'),
              CH + ":10:16: error: 'poster' of <video> '/etc/passwd' " + OUTSIDE),

@@ -38,13 +38,22 @@ def test_svg_becomes_a_png_of_its_size(tmp_path):
     assert _image(again)[2][0] == src  # the same bytes without the cache
 
 
-def test_cached_by_content(tmp_path):
+def test_cached_by_content(tmp_path, monkeypatch):
+    import typst
+
     (tmp_path / "a.svg").write_bytes(SVG)
     cache = ContentCache(tmp_path / "cache")
     first = svg_png(tmp_path / "a.svg", tmp_path, cache)
     [stored] = list((tmp_path / "cache").iterdir())
+    sealed = stored.read_bytes()
+    drawn = []
+    real = typst.compile
+    monkeypatch.setattr(typst, "compile", lambda *a, **k: drawn.append(a) or real(*a, **k))
+    assert svg_png(tmp_path / "a.svg", tmp_path, cache) == first and drawn == []  # cached
+    # A damaged entry is not trusted: the drawing is made again, the same bytes, resealed.
     stored.write_bytes(b"from the cache")
-    assert svg_png(tmp_path / "a.svg", tmp_path, cache) == b"from the cache" != first
+    assert svg_png(tmp_path / "a.svg", tmp_path, cache) == first and len(drawn) == 1
+    assert stored.read_bytes() == sealed
 
 
 def test_own_width_other_images_and_outside_files_are_kept(tmp_path):

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..cache import ContentCache, content_key
 from ..errors import QuireError, SourceLocation
-from ..resources import local_target, resolve_inside
+from ..confine import Refused, resolve_file
+from ..image_paths import local_target
 from .tree import Nodes, map_lists
 
 PIXELS_PER_INCH = 192
@@ -48,8 +49,9 @@ def _as_png(image: dict[str, Any], root: Path, cache: ContentCache) -> dict[str,
     target = local_target(src)
     if target is None or not target.lower().endswith(".svg"):
         return image
-    path, _ = resolve_inside(root, target)
-    if path is None:  # the resource checks have reported it already
+    try:
+        path = resolve_file(root, target)
+    except Refused:  # the resource checks have reported it already
         return image
     png = svg_png(path, root, cache)
     uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
