@@ -100,3 +100,16 @@ def seed_quotations(seed: Path) -> list[tuple[int, str]]:
 def letters(text: str) -> str:
     """Only letters and digits, lower-cased: compares text across line breaks and hyphenation."""
     return re.sub(r"[\W_]+", "", text.replace("---", "\u2014")).lower()
+
+
+def pdf_lines(path: Path) -> list[tuple[int, float, float, str]]:
+    """(page index, x, y, text) of every piece of text the PDF draws, in drawing order."""
+    from pypdf import PdfReader
+
+    found: list[tuple[int, float, float, str]] = []
+    for index, page in enumerate(PdfReader(path).pages):
+        def visit(text, cm, tm, _font, _size, index=index):
+            if text.strip():
+                found.append((index, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
+        page.extract_text(visitor_text=visit)
+    return found
