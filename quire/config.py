@@ -123,9 +123,19 @@ def _project_path(value: Any, ctx: Context) -> Path:
     return path
 
 
+# --- identifiers (publisher): ISBNs checked and normalised (quire/identifiers.py) ---
+def _identifier(value: Any, ctx: Context) -> str:
+    from .identifiers import IdentifierError, normalise_identifier
+
+    try:
+        return normalise_identifier(string(value, ctx))
+    except IdentifierError as exc:
+        raise QuireError(str(exc), ctx.location) from None
+
+
 def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
     if isinstance(value, str):
-        ident = string(value, ctx)
+        ident = _identifier(value, ctx)
         return {fmt: ident for fmt in FORMATS}
     if not isinstance(value, dict):
         raise QuireError(f"expected a text or a mapping of format to identifier, "
@@ -138,7 +148,7 @@ def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
                                      f"(expected one of {', '.join(FORMATS)})", loc))
             continue
         try:
-            result[key] = string(item, Context(ctx.root, loc))
+            result[key] = _identifier(item, Context(ctx.root, loc))
         except QuireError as exc:
             errors.append(exc)
     raise_all(errors)
