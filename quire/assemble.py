@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BookConfig
+from .copyright import copyright_lines, written_date
 from .citations.resolve import references_markdown, resolve_citations
 from .appendices import appendix_entries, build_appendices, render_appendix
 from .appendix_config import Edition
@@ -55,4 +56,7 @@ def book_metadata(config: BookConfig) -> dict[str, Any]:
                        ("rights", config.rights)):
         if value:
             meta[key] = value
+    # --- copyright page (publisher): the same lines in every format (quire/copyright.py) ---
+    meta["copyright"] = copyright_lines(config)
+    meta["date-written"] = written_date(config.date, config.language)
     return meta

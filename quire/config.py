@@ -62,6 +62,9 @@ class BookConfig:
     key_lines: dict[str, int]
     entry_sections: tuple[str, ...] = ()
     appendices: AppendicesConfig = AppendicesConfig()
+    # --- copyright page (publisher) ---
+    edition_statement: str | None = None
+    printing: int | None = None
 
     def edition(self, name: str | None) -> Edition | None:
         """The edition called ``name`` (None for the book as configured)."""
@@ -155,6 +158,13 @@ def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
     return result
 
 
+def _printing(value: Any, ctx: Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+        raise QuireError(f"expected a printing number from 1 to 99, got {kind(value)}",
+                         ctx.location)
+    return value
+
+
 def _chapter_list(value: Any, ctx: Context) -> tuple[ChapterRef, ...]:
     if not isinstance(value, list) or not value:
         raise QuireError(f"expected a list of chapter files, got {kind(value)}", ctx.location)
@@ -214,6 +224,11 @@ BOOK_OPTIONS: tuple[Option, ...] = (
            required=True),
     Option("identifier", _identifiers, "ISBN or URN: one for all formats, or one per format "
            "(epub, pdf, docx). Default: a stable URN made from title and author."),
+    # --- copyright page (publisher) ---
+    Option("edition_statement", string, "The edition, printed on the copyright page "
+           "(\"First edition\")."),
+    Option("printing", _printing, "Which printing (impression) this is: the copyright page's "
+           "printer's key counts down to it."),
     Option("cover", _project_path, "Cover image, relative to the project folder."),
     Option("chapters", _chapter_list, "Chapter files in reading order, relative to "
            "manuscript/ (default: every manuscript/chapters/*.md by file name)."),
@@ -273,6 +288,8 @@ def load_config(root: Path) -> BookConfig:
         csl=values["csl"],
         entry_sections=tuple(values["entry_sections"]),
         appendices=values["appendices"] or AppendicesConfig(),
+        edition_statement=values["edition_statement"],
+        printing=values["printing"],
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .alt_text import report_missing_alt_text
 from .assemble import assemble_book
 from .cache import ContentCache, code_fingerprint, content_key
 from .citations.keys import check_citation_keys, cited, citation_groups
@@ -71,6 +72,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     groups = citation_groups(with_passages)
     citations = cited(groups)
     errors = check_chapter_resources(with_passages, config.root)
+    report_missing_alt_text(chapters, reporter)  # publisher: images need text alternatives
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)

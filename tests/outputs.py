@@ -113,3 +113,35 @@ def pdf_lines(path: Path) -> list[tuple[int, float, float, str]]:
                 found.append((index, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
         page.extract_text(visitor_text=visit)
     return found
+
+
+ACE = Path(__file__).resolve().parent.parent / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
+
+
+def ace_missing() -> str | None:
+    """Why Ace by DAISY cannot run here, or None when it can."""
+    import shutil
+
+    if shutil.which("node") is None:
+        return "Node.js not installed: apt-get install nodejs npm"
+    if shutil.which("chromium") is None:
+        return "chromium not installed: apt-get install chromium"
+    if not ACE.exists():
+        return "Ace by DAISY not installed: run `make ace` (tests/tools/install-ace.sh)"
+    return None
+
+
+def ace_violations(path: Path, tmp: Path) -> list[tuple[str, str, str]]:
+    """Run Ace by DAISY on an EPUB: (file, impact, rule) of every violation it reports."""
+    import os
+    import shutil
+
+    report = tmp / "ace"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium") or ""}
+    proc = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(report), str(path)],
+                          capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    return [(group["earl:testSubject"]["url"], item["earl:test"]["earl:impact"],
+             item["earl:test"]["dct:title"])
+            for group in data["assertions"] for item in group["assertions"]]

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import ContentCache, content_key
+from ..cache import ContentCache, code_fingerprint, content_key
 from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
+from .epub_semantics import epub_book, finish_epub
 from .pandoc import pandoc_version, run_pandoc
 from .typst import compile_typst
 
@@ -73,8 +74,9 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
                   reporter: Reporter) -> Artifact:
     """Render one format from the parsed book."""
     job = JOBS[fmt](config)
-    key = content_key(pandoc_version(), fmt, ast, *job.args,
-                      *(p.read_bytes() for p in job.inputs), _typst_version())
+    key = content_key(pandoc_version(), fmt, ast, *job.args,  # quire's code finishes files too
+                      *(p.read_bytes() for p in job.inputs), _typst_version(),
+                      code_fingerprint(), repr(config))
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     cached = cache.get(fmt, key)
     if cached is not None:
@@ -86,6 +88,8 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     data = result.output
     if fmt == "pdf":
         data = compile_typst(data, config.root, job.inputs[0])
+    if fmt == "epub":
+        data = finish_epub(data, epub_book(config))
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 
