@@ -19,6 +19,7 @@ from ..model import Artifact
 from ..templates import template_path
 from .epub_semantics import epub_book, finish_epub
 from .pandoc import pandoc_version, run_pandoc
+from .print_boxes import mark_print_boxes
 from .typst import compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
@@ -58,12 +59,24 @@ def pdf_job(config: BookConfig) -> FormatJob:
     template = template_path(config.root, "book.typ")
     lang, _, region = config.language.partition("-")
     args = ["-t", "typst-citations", f"--template={template}",
-            "-M", f"identifier={config.identifier('pdf')}",
-            "-V", f"paper={config.output.paper}", "-V", f"fontsize={config.output.font_size}pt",
+            "-M", f"identifier={config.identifier('pdf')}", *page_variables(config),
+            "-V", f"fontsize={config.output.font_size}pt",
             "-V", f"lang={lang}", "-V", f"region={region}",
             "-V", f"year={config.date.year}", "-V", f"month={config.date.month}",
             "-V", f"day={config.date.day}"]
     return FormatJob("pdf", tuple(args), (template,))
+
+
+def page_variables(config: BookConfig) -> list[str]:
+    """book.typ's page geometry (quire/layout.py), in mm; margins include the offset."""
+    page = config.output.layout
+    values = {"trim-width": page.width, "trim-height": page.height, "offset": page.offset,
+              "bleed": page.bleed, "page-width": page.width + 2 * page.offset,
+              "page-height": page.height + 2 * page.offset,
+              **{side: getattr(page, side) + page.offset
+                 for side in ("inner", "outer", "top", "bottom")}}
+    args = [arg for name, value in values.items() for arg in ("-V", f"{name}={value:g}")]
+    return args + (["-V", "crop-marks=true"] if page.crop_marks else [])
 
 
 JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
@@ -87,7 +100,9 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(data, config.root, job.inputs[0])
+        data = compile_typst(data, config.root, job.inputs[0],
+                             config.output.layout.typst_standards())
+        data = mark_print_boxes(data, config.output.layout)
     if fmt == "epub":
         data = finish_epub(data, epub_book(config))
     cache.put(fmt, key, data)
