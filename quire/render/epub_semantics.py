@@ -22,12 +22,11 @@ The package document's accessibility metadata is :mod:`quire.render.epub_a11y`'s
 from __future__ import annotations
 
 import html
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .epub_a11y import ContentFacts, finish_package
+from .zip_rewrite import Entries, entry_like, rewrite_zip
 
 if TYPE_CHECKING:
     from ..config import BookConfig
@@ -84,36 +83,27 @@ def epub_book(config: "BookConfig") -> EpubBook:
 
 def finish_epub(data: bytes, book: EpubBook) -> bytes:
     """The EPUB with semantics, titles, copyright page and accessibility metadata added."""
+    return rewrite_zip(data, lambda entries: _finish_entries(entries, book))
+
+
+def _finish_entries(entries: Entries, book: EpubBook) -> Entries:
     from lxml import etree
 
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
     facts = ContentFacts()
     trees = {info.filename: etree.fromstring(content) for info, content in entries
              if info.filename.endswith(".xhtml")}
     for name in sorted(trees, key=lambda n: n.endswith("/nav.xhtml")):  # the nav last
         _finish_document(name, trees[name], book, facts)
-    out: list[tuple[zipfile.ZipInfo, bytes]] = []
+    out: Entries = []
     for info, content in entries:
         name = info.filename
         if name in trees:
             content = _serialise(trees[name])
         out.append((info, content))
         if name == TEXT_DIR + "title_page.xhtml":
-            out.append((_like(info, TEXT_DIR + COPYRIGHT_FILE), copyright_page(book)))
-    out = [(info, finish_package(content, facts, book, COPYRIGHT_FILE)
-            if info.filename.endswith(".opf") else content) for info, content in out]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info, content in out:
-            target.writestr(info, content, compress_type=info.compress_type)
-    return buffer.getvalue()
-
-
-def _like(info: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
-    new = zipfile.ZipInfo(name, date_time=info.date_time)
-    new.compress_type, new.external_attr = info.compress_type, info.external_attr
-    return new
+            out.append((entry_like(info, TEXT_DIR + COPYRIGHT_FILE), copyright_page(book)))
+    return [(info, finish_package(content, facts, book, COPYRIGHT_FILE)
+             if info.filename.endswith(".opf") else content) for info, content in out]
 
 
 def _serialise(tree) -> bytes:

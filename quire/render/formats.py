@@ -17,6 +17,8 @@ from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
+from ..copyright import written_date
+from .docx_page import finish_docx
 from .epub_semantics import epub_book, finish_epub
 from .pandoc import pandoc_version, run_pandoc
 from .print_boxes import mark_print_boxes
@@ -49,8 +51,9 @@ def epub_job(config: BookConfig) -> FormatJob:
 def docx_job(config: BookConfig) -> FormatJob:
     """DOCX: Word styles from the reference document, real headings and footnotes."""
     reference = template_path(config.root, "reference.docx")
-    args = ["-t", "docx", f"--reference-doc={reference}",
-            "-M", f"identifier={config.identifier('docx')}"]
+    args = ["-t", "docx", f"--reference-doc={reference}", "--toc", "--toc-depth=1",
+            "-M", f"identifier={config.identifier('docx')}",
+            "-M", f"date={written_date(config.date, config.language)}"]
     return FormatJob("docx", tuple(args), (reference,))
 
 
@@ -105,6 +108,8 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
         data = mark_print_boxes(data, config.output.layout)
     if fmt == "epub":
         data = finish_epub(data, epub_book(config))
+    if fmt == "docx":
+        data = finish_docx(data, config.output.layout, config.title)
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 
