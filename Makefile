@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench fuzz diff stats clean distclean ace a11y
+.PHONY: book check test bench fuzz diff stats clean distclean ace a11y reference-docx
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -31,6 +31,10 @@ ace:
 
 a11y: $(STAMP)
 	QUIRE_ACE_ALL=1 $(PY) -m pytest -q tests/test_epub_a11y.py
+
+# quire's reference.docx (and the sample book's copy), made again from pandoc's own.
+reference-docx: $(STAMP)
+	$(PY) scripts/make_reference_docx.py --sample-too
 
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD
