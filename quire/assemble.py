@@ -39,7 +39,10 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
     appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
                                   resolved.engine, csl_path)
     named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
-    return AssembledBook("\n".join(text for _, text in named), book_metadata(config), csl_path,
+    metadata = book_metadata(config)
+    metadata["short-titles"] = [{"label": c.anchor, "title": c.short_title}  # running heads
+                                for c in resolved.chapters if c.short_title]
+    return AssembledBook("\n".join(text for _, text in named), metadata, csl_path,
                          config.root, tuple(named))
 
 

@@ -124,3 +124,22 @@ def test_each_standard_alone(tmp_path, standard, marker):
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert marker in xmp
     assert float(reader.pages[0].mediabox.width) == pytest.approx(156 * MM, abs=0.1)
+
+
+def test_short_title_is_the_running_head_of_rectos(tmp_path):
+    project = tmp_path / "book"
+    shutil.copytree(BOOKS / "minimal", project)
+    chapter = next((project / "manuscript" / "chapters").glob("01-*.md"))
+    paragraph = ("A long paragraph that fills the page with plain words, one after another, "
+                 "so that the chapter runs on to a right-hand page with a running head. ")
+    chapter.write_text("# A Very Long Chapter Title That Would Not Fit in the Running Head "
+                       "{short=\"Long Chapter\"}\n\n" + (paragraph * 6 + "\n\n") * 12)
+    result = run_cli("--project", project, "build", "--format", "pdf")
+    assert result.code == 0, result.err
+    reader = PdfReader(next((project / "build").glob("*.pdf")))
+    first = openers(reader)["Chapter 1: A Very Long Chapter Title That Would Not Fit in the "
+                            "Running Head"]
+    heads = {index: (reader.pages[index].extract_text() or "").splitlines()[0]
+             for index in range(first + 1, first + 4)}
+    assert heads[first + 1] == "A Minimal Book"   # verso: the book's title
+    assert heads[first + 2] == "Long Chapter"     # recto: the chapter's short title
