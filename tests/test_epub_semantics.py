@@ -93,3 +93,38 @@ def test_cover_has_a_text_alternative_and_the_subtitle_is_a_title(sample_build):
             'to Recovery</dc:title>') in opf
     assert '<meta refines="#epub-subtitle" property="title-type">subtitle</meta>' in opf
     assert "<dc:identifier id=\"epub-id-1\">urn:isbn:9780000000019</dc:identifier>" in opf
+
+
+def test_page_list_follows_the_print_edition(sample_build):
+    from pypdf import PdfReader
+
+    from quire.render.page_list import letters
+
+    labels = [label for label in PdfReader(sample_build["pdf"]).page_labels if label.isdigit()]
+    nav = documents(sample_build["epub"])["nav.xhtml"]
+    page_list = next(n for n in nav.iter(f"{X}nav") if n.get(OPS) == "page-list")
+    entries = [(a.get("href"), a.text) for a in page_list.iter(f"{X}a")]
+    assert [folio for _, folio in entries] == labels  # every printed page, in order
+    docs = documents(sample_build["epub"])
+    with zipfile.ZipFile(sample_build["epub"]) as zf:
+        raw = {n.removeprefix("EPUB/"): zf.read(n).decode() for n in zf.namelist()
+               if n.endswith(".xhtml")}
+    reader = PdfReader(sample_build["pdf"])
+    first_body = reader.page_labels.index("1")
+    openers = {reader.get_destination_page_number(item) for item in reader.outline
+               if not isinstance(item, list)}
+    for href, folio in entries:
+        name, anchor = href.split("#")
+        marker = docs[name].find(f".//*[@id='{anchor}']")
+        assert (marker.get(OPS), marker.get("role"), marker.get("aria-label")) == (
+            "pagebreak", "doc-pagebreak", folio)
+        after = letters(re.sub(r"<[^>]+>", "", raw[name].split(f'id="{anchor}"', 1)[1]))
+        page_text = reader.pages[first_body + int(folio) - 1].extract_text() or ""
+        index = first_body + int(folio) - 1  # an opener has no running head above its text
+        lines = page_text.splitlines()[(0 if index in openers else 1):-1]
+        if page_text.strip():  # a blank verso is marked where the next page begins
+            assert letters(" ".join(lines))[:12] in after[:400], folio
+    with zipfile.ZipFile(sample_build["epub"]) as zf:
+        opf = zf.read("EPUB/content.opf").decode()
+    assert "<dc:source>urn:isbn:9780000000026</dc:source>" in opf
+    assert '<meta property="schema:accessibilityFeature">pageBreakMarkers</meta>' in opf

@@ -43,6 +43,7 @@ class ContentFacts:
     math_not_mathml: int = 0
     footnotes: int = 0
     untitled: list[str] = field(default_factory=list)
+    page_breaks: list[tuple[str, str]] = field(default_factory=list)  # (file, folio)
     first_body: str | None = None
     bibliography: str | None = None
     nav: Any = None
@@ -100,6 +101,8 @@ def access_metadata(facts: ContentFacts) -> list[tuple[str, str]]:
         features.append("alternativeText")
     if facts.math and not facts.math_not_mathml:
         features.append("MathML")
+    if facts.page_breaks:
+        features += ["pageBreakMarkers", "pageNavigation"]
     meta += [("schema:accessibilityFeature", f) for f in features]
     meta.append(("schema:accessibilityHazard", "none"))
     meta.append(("schema:accessibilitySummary", summary(facts)))
@@ -127,6 +130,8 @@ def summary(facts: ContentFacts) -> str:
     if facts.footnotes:
         parts.append(f"Its {_count(facts.footnotes, 'footnote')} are linked to and from "
                      f"the text.")
+    if facts.page_breaks:
+        parts.append("Page breaks and a page list follow the print edition (the PDF).")
     parts.append(f"It meets {CONFORMANCE}." if not facts.failures else
                  "It does not claim WCAG conformance: " + "; ".join(facts.failures) + ".")
     return " ".join(parts)
@@ -158,6 +163,12 @@ def finish_package(opf: bytes, facts: ContentFacts, book: "EpubBook",
         etree.SubElement(metadata, f"{{{OPF}}}meta", {"refines": "#epub-subtitle",
                                                        "property": "title-type"}).text = \
             "subtitle"
+    if facts.page_breaks and book.print_source:  # the print edition the page list follows
+        source = etree.Element(f"{{{DC}}}source")
+        source.text = book.print_source
+        metadata.find(f"{{{DC}}}identifier").addnext(source)
+        etree.SubElement(metadata, f"{{{OPF}}}meta",
+                         {"property": "pageBreakSource"}).text = book.print_source
     item_id = copyright_file.replace(".", "_")
     manifest, spine = root.find(f"{{{OPF}}}manifest"), root.find(f"{{{OPF}}}spine")
     title_item = next(i for i in manifest if i.get("href") == "text/title_page.xhtml")

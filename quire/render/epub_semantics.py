@@ -14,7 +14,9 @@ pandoc, deterministically (same entries, order and timestamps):
   page (``copyright.xhtml``, :mod:`quire.copyright`'s lines) follows it;
 - the cover's SVG gets a text alternative;
 - the navigation's landmarks: cover, title page, copyright page, contents,
-  the first chapter (``bodymatter``) and the reference list.
+  the first chapter (``bodymatter``) and the reference list;
+- with the print edition's pages (:mod:`quire.render.page_list`), a page-break
+  marker where each page begins and a ``page-list`` navigation.
 
 The package document's accessibility metadata is :mod:`quire.render.epub_a11y`'s.
 """
@@ -22,10 +24,12 @@ The package document's accessibility metadata is :mod:`quire.render.epub_a11y`'s
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .epub_a11y import ContentFacts, finish_package
+from .page_list import PageStart, mark_page_breaks
 from .zip_rewrite import Entries, entry_like, rewrite_zip
 
 if TYPE_CHECKING:
@@ -66,6 +70,7 @@ class EpubBook:
     publisher: str | None
     language: str
     copyright: tuple[str, ...]
+    print_source: str | None = None  # the PDF's identifier: the page list's source
 
     @property
     def cover_text(self) -> str:
@@ -78,20 +83,24 @@ def epub_book(config: "BookConfig") -> EpubBook:
     from ..copyright import copyright_lines
 
     return EpubBook(config.title, config.subtitle, config.authors, config.publisher,
-                    config.language, tuple(copyright_lines(config)))
+                    config.language, tuple(copyright_lines(config)), config.identifier("pdf"))
 
 
-def finish_epub(data: bytes, book: EpubBook) -> bytes:
-    """The EPUB with semantics, titles, copyright page and accessibility metadata added."""
-    return rewrite_zip(data, lambda entries: _finish_entries(entries, book))
+def finish_epub(data: bytes, book: EpubBook, pages: list[PageStart] | None = None) -> bytes:
+    """The EPUB with semantics, titles, copyright page and accessibility metadata added,
+    and the print edition's page breaks when its ``pages`` are known."""
+    return rewrite_zip(data, lambda entries: _finish_entries(entries, book, pages))
 
 
-def _finish_entries(entries: Entries, book: EpubBook) -> Entries:
+def _finish_entries(entries: Entries, book: EpubBook, pages: list[PageStart] | None) -> Entries:
     from lxml import etree
 
     facts = ContentFacts()
     trees = {info.filename: etree.fromstring(content) for info, content in entries
              if info.filename.endswith(".xhtml")}
+    if pages:
+        chapters = sorted(n for n in trees if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", n))
+        facts.page_breaks = mark_page_breaks([(n, trees[n]) for n in chapters], pages)
     for name in sorted(trees, key=lambda n: n.endswith("/nav.xhtml")):  # the nav last
         _finish_document(name, trees[name], book, facts)
     out: Entries = []
@@ -216,6 +225,16 @@ def _landmarks(root, facts: ContentFacts) -> None:
     for href, kind, label in wanted:
         item = etree.SubElement(ol, f"{{{XHTML}}}li")
         etree.SubElement(item, f"{{{XHTML}}}a", {"href": href, TYPE: kind}).text = label
+    if facts.page_breaks:  # the print edition's pages
+        page_list = etree.Element(f"{{{XHTML}}}nav", {TYPE: "page-list", "role": "doc-pagelist",
+                                                     "hidden": "hidden"})
+        etree.SubElement(page_list, f"{{{XHTML}}}h2").text = "Pages"
+        pages = etree.SubElement(page_list, f"{{{XHTML}}}ol")
+        for name, folio in facts.page_breaks:
+            item = etree.SubElement(pages, f"{{{XHTML}}}li")
+            etree.SubElement(item, f"{{{XHTML}}}a",
+                             {"href": f"{_relative(name)}#page-{folio}"}).text = folio
+        nav.addnext(page_list)
 
 
 def _relative(name: str) -> str:

@@ -7,7 +7,7 @@ can be rendered in parallel.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,6 +20,7 @@ from ..templates import template_path
 from ..copyright import written_date
 from .docx_page import finish_docx
 from .epub_semantics import epub_book, finish_epub
+from .page_list import print_page_starts
 from .pandoc import pandoc_version, run_pandoc
 from .print_boxes import mark_print_boxes
 from .typst import compile_typst
@@ -87,12 +88,14 @@ JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
 
 
 def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
-                  reporter: Reporter) -> Artifact:
-    """Render one format from the parsed book."""
+                  reporter: Reporter, print_edition: Future | None = None) -> Artifact:
+    """Render one format from the parsed book; the EPUB takes its page list from the
+    ``print_edition`` (the PDF being rendered beside it), when there is one."""
     job = JOBS[fmt](config)
+    pdf = _print_pdf(print_edition) if fmt == "epub" else None
     key = content_key(pandoc_version(), fmt, ast, *job.args,  # quire's code finishes files too
                       *(p.read_bytes() for p in job.inputs), _typst_version(),
-                      code_fingerprint(), repr(config))
+                      code_fingerprint(), repr(config), pdf or b"")
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     cached = cache.get(fmt, key)
     if cached is not None:
@@ -107,7 +110,8 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
                              config.output.layout.typst_standards())
         data = mark_print_boxes(data, config.output.layout)
     if fmt == "epub":
-        data = finish_epub(data, epub_book(config))
+        pages = print_page_starts(pdf, config.output.layout) if pdf else None
+        data = finish_epub(data, epub_book(config), pages)
     if fmt == "docx":
         data = finish_docx(data, config.output.layout, config.title)
     cache.put(fmt, key, data)
@@ -118,7 +122,10 @@ def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: 
                reporter: Reporter) -> list[Artifact]:
     """Render every requested format in parallel; any failure fails them all."""
     with ThreadPoolExecutor(max_workers=max(1, len(formats))) as pool:
-        futures = [pool.submit(render_format, fmt, ast, config, cache, reporter)
+        pdf = pool.submit(render_format, "pdf", ast, config, cache, reporter) \
+            if "pdf" in formats else None
+        futures = [pdf if fmt == "pdf" else
+                   pool.submit(render_format, fmt, ast, config, cache, reporter, pdf)
                    for fmt in formats]
         errors, artifacts = [], []
         for future in futures:
@@ -131,6 +138,14 @@ def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: 
 
         raise_all(errors)
     return artifacts
+
+
+def _print_pdf(print_edition: Future | None) -> bytes | None:
+    """The PDF's bytes, or None (no PDF in this build, or it failed: reported by its own job)."""
+    try:
+        return print_edition.result().data if print_edition is not None else None
+    except QuireError:
+        return None
 
 
 def _typst_version() -> str:
