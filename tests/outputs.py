@@ -35,8 +35,10 @@ def epub_text(path: Path) -> str:
         items = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
         spine = re.findall(r'<itemref idref="([^"]+)"', opf)
         texts = [zf.read(base + items[idref]).decode("utf-8") for idref in spine]
+    visible = re.sub(r'<nav\b[^>]*hidden="hidden"[^>]*>.*?</nav>', " ", " ".join(texts),
+                     flags=re.S)  # landmarks and page list: navigation, not text
     text = re.sub(r"</?(?:p|div|h\d|li|ul|ol|blockquote|section|nav|br|tr|td)\b[^>]*>", " ",
-                  " ".join(texts))
+                  visible)
     return fold(unescape(re.sub(r"<[^>]+>", "", text)))
 
 

@@ -28,6 +28,7 @@ SHORT_PROBE = 16
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 _NOT_LETTER = re.compile(r"[\W_]+")
+_HEADINGS = {f"{{{XHTML}}}h{level}" for level in range(1, 7)}
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart
         name, node, attr, offset = origins[found]
         for folio in [*waiting, start.folio]:
             node, attr, offset = _resolve(splits, node, attr, offset)
-            splits[(id(node), attr)] = (offset, _insert_marker(node, attr, offset, folio))
+            span = _insert_marker(node, attr, offset, folio)
+            if span is not None:
+                splits[(id(node), attr)] = (offset, span)
             placed.append((name, folio))
         waiting = []
         position = found + 1
@@ -131,10 +134,14 @@ def _resolve(splits, node, attr: str, offset: int):
 
 
 def _insert_marker(node, attr: str, offset: int, folio: str):
+    """Put a marker at a letter; return it when it split the text there."""
     from lxml import etree
 
     span = etree.Element(f"{{{XHTML}}}span", {OPS_TYPE: "pagebreak", "role": "doc-pagebreak",
                                               "id": f"page-{folio}", "aria-label": folio})
+    if attr == "text" and offset == 0 and node.tag in _HEADINGS:
+        node.addprevious(span)  # before a heading, not inside its text
+        return None
     if attr == "text":
         span.tail, node.text = node.text[offset:], node.text[:offset]
         node.insert(0, span)
