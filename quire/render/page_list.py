@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..layout import MM_PER, PageLayout
 
@@ -73,7 +74,8 @@ def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart
         tuple[str, str]]:
     """Put page-break markers into the documents (name, lxml root), in reading order;
     return (href fragment target document, folio) of each marker placed."""
-    stream, origins = _letter_stream(documents)
+    stream, segments = _letter_stream(documents)
+    starts_at = [segment.start for segment in segments]
     placed: list[tuple[str, str]] = []
     waiting: list[str] = []  # blank pages: marked where the next page begins
     position = 0
@@ -88,7 +90,7 @@ def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart
         if found < 0:
             waiting = []
             continue
-        name, node, attr, offset = origins[found]
+        name, node, attr, offset = _origin(segments, starts_at, found)
         for folio in [*waiting, start.folio]:
             node, attr, offset = _resolve(splits, node, attr, offset)
             span = _insert_marker(node, attr, offset, folio)
@@ -100,16 +102,34 @@ def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart
     return placed
 
 
-def _letter_stream(documents) -> tuple[str, list[tuple[str, object, str, int]]]:
+@dataclass(frozen=True)
+class _Segment:
+    """One text node's letters in the stream: where they start, and each one's offset."""
+
+    start: int
+    name: str
+    node: object
+    attr: str
+    offsets: Any  # array("I")
+
+
+def _letter_stream(documents) -> tuple[str, list[_Segment]]:
+    """The documents' letters as one string, and the text node each run comes from
+    (a few bytes a letter, so a long book's stream stays small)."""
+    from array import array
+
     chars: list[str] = []
-    origins: list[tuple[str, object, str, int]] = []
+    segments: list[_Segment] = []
+    length = 0
 
     def add(name, node, attr, text):
-        for offset, char in enumerate(text or ""):
-            folded = letters(char)
-            if folded:
-                chars.append(folded[0])
-                origins.append((name, node, attr, offset))
+        nonlocal length
+        offsets = array("I", (i for i, c in enumerate(text or "") if letters(c)))
+        if offsets:
+            run = "".join(letters(text[i])[0] for i in offsets)
+            segments.append(_Segment(length, name, node, attr, offsets))
+            chars.append(run)
+            length += len(run)
 
     def walk(name, element):
         add(name, element, "text", element.text)
@@ -122,7 +142,16 @@ def _letter_stream(documents) -> tuple[str, list[tuple[str, object, str, int]]]:
         body = root.find(f"{{{XHTML}}}body")
         if body is not None:
             walk(name, body)
-    return "".join(chars), origins
+    return "".join(chars), segments
+
+
+def _origin(segments: list[_Segment], starts: list[int],
+            position: int) -> tuple[str, object, str, int]:
+    """(file, node, ``text``/``tail``, offset) of the letter at ``position`` of the stream."""
+    import bisect
+
+    segment = segments[bisect.bisect_right(starts, position) - 1]
+    return segment.name, segment.node, segment.attr, segment.offsets[position - segment.start]
 
 
 def _resolve(splits, node, attr: str, offset: int):
