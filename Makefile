@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench fuzz diff stats clean distclean
+.PHONY: book check test bench fuzz diff stats clean distclean ace a11y reference-docx
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -23,6 +23,18 @@ bench: $(STAMP)
 # The long property-test campaign (20,000 examples per parser); `make test` runs 150.
 fuzz: $(STAMP)
 	QUIRE_HYPOTHESIS_PROFILE=campaign $(PY) -m pytest -q tests/test_properties.py --hypothesis-show-statistics
+
+# Ace by DAISY (EPUB accessibility checker) into .tools/ace/, from the npm registry;
+# `make a11y` runs it on the sample book and on every book in tests/books/.
+ace:
+	tests/tools/install-ace.sh
+
+a11y: $(STAMP)
+	QUIRE_ACE_ALL=1 $(PY) -m pytest -q tests/test_epub_a11y.py
+
+# quire's reference.docx (and the sample book's copy), made again from pandoc's own.
+reference-docx: $(STAMP)
+	$(PY) scripts/make_reference_docx.py --sample-too
 
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD

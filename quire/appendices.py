@@ -35,10 +35,12 @@ from .model import Bibliography, Chapter, Citation, Entry
 from .templates import PROJECT_DIR, confined_loader
 
 TEMPLATE = "appendix.md.j2"
-_QUOTATION = re.compile(r'^:::+\s*\{\s*\.quotation[^}]*\}\s*\n(?P<text>.*?)\n:::+\s*$',
+# A fence ends at its own line (``[ \t]*$``): ``\s*`` would take the blank line after it,
+# and the next paragraph would become a lazy continuation of the block quotation.
+_QUOTATION = re.compile(r'^:::+[ \t]*\{[ \t]*\.quotation[^}]*\}[ \t]*\n(?P<text>.*?)\n:::+[ \t]*$',
                         re.M | re.S)
-_PASSAGE = re.compile(r'^:::+\s*\{\s*\.passage[^}]*?(?:page="?(?P<page>[^"}\s]+)"?)?\s*\}\s*\n'
-                      r'(?P<text>.*?)\n:::+\s*$', re.M | re.S)
+_PASSAGE = re.compile(r'^:::+[ \t]*\{[ \t]*\.passage[^}]*?(?:page="?(?P<page>[^"}\s]+)"?)?'
+                      r'[ \t]*\}[ \t]*\n(?P<text>.*?)\n:::+[ \t]*$', re.M | re.S)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BookConfig
+from .copyright import copyright_lines, written_date
 from .citations.resolve import references_markdown, resolve_citations
 from .appendices import appendix_entries, build_appendices, render_appendix
 from .appendix_config import Edition
@@ -38,7 +39,10 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
     appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
                                   resolved.engine, csl_path)
     named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
-    return AssembledBook("\n".join(text for _, text in named), book_metadata(config), csl_path,
+    metadata = book_metadata(config)
+    metadata["short-titles"] = [{"label": c.anchor, "title": c.short_title}  # running heads
+                                for c in resolved.chapters if c.short_title]
+    return AssembledBook("\n".join(text for _, text in named), metadata, csl_path,
                          config.root, tuple(named))
 
 
@@ -55,4 +59,7 @@ def book_metadata(config: BookConfig) -> dict[str, Any]:
                        ("rights", config.rights)):
         if value:
             meta[key] = value
+    # --- copyright page (publisher): the same lines in every format (quire/copyright.py) ---
+    meta["copyright"] = copyright_lines(config)
+    meta["date-written"] = written_date(config.date, config.language)
     return meta

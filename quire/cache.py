@@ -25,7 +25,7 @@ from .errors import QuireError, Reporter, SourceLocation
 
 MAGIC = b"quire-cache 1"
 #: What quire writes into its cache folder: ``<stage>-<sha256>`` and its own temporaries.
-CACHE_NAMES = re.compile(r"^(?:[a-z]+-[0-9a-f]{64}|\.tmp-[a-z0-9_]{8})$")
+CACHE_NAMES = re.compile(r"^(?:[a-z]+(?:-[a-z]+)*-[0-9a-f]{64}|\.tmp-[a-z0-9_]{8})$")
 
 
 def content_key(*parts: bytes | str) -> str:

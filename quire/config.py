@@ -17,6 +17,8 @@ from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
 from .confine import confine, project_root
 from .errors import QuireError, SourceLocation, raise_all
+from .layout import PageLayout
+from .layout_config import LAYOUT_OPTIONS, page_layout
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
 from .yamlsource import key_line, load_yaml
 
@@ -40,6 +42,7 @@ class OutputConfig:
     basename: str
     paper: str
     font_size: float
+    layout: PageLayout | None = None  # publisher: the printed page (quire/layout.py)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class BookConfig:
     key_lines: dict[str, int]
     entry_sections: tuple[str, ...] = ()
     appendices: AppendicesConfig = AppendicesConfig()
+    # --- copyright page (publisher) ---
+    edition_statement: str | None = None
+    printing: int | None = None
 
     def edition(self, name: str | None) -> Edition | None:
         """The edition called ``name`` (None for the book as configured)."""
@@ -119,9 +125,19 @@ def _project_path(value: Any, ctx: Context) -> Path:
     return confine(ctx.root, text, ctx.location, f"'{text}'", missing=f"file not found: '{text}'")
 
 
+# --- identifiers (publisher): ISBNs checked and normalised (quire/identifiers.py) ---
+def _identifier(value: Any, ctx: Context) -> str:
+    from .identifiers import IdentifierError, normalise_identifier
+
+    try:
+        return normalise_identifier(string(value, ctx))
+    except IdentifierError as exc:
+        raise QuireError(str(exc), ctx.location) from None
+
+
 def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
     if isinstance(value, str):
-        ident = string(value, ctx)
+        ident = _identifier(value, ctx)
         return {fmt: ident for fmt in FORMATS}
     if not isinstance(value, dict):
         raise QuireError(f"expected a text or a mapping of format to identifier, "
@@ -134,11 +150,18 @@ def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
                                      f"(expected one of {', '.join(FORMATS)})", loc))
             continue
         try:
-            result[key] = string(item, Context(ctx.root, loc))
+            result[key] = _identifier(item, Context(ctx.root, loc))
         except QuireError as exc:
             errors.append(exc)
     raise_all(errors)
     return result
+
+
+def _printing(value: Any, ctx: Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+        raise QuireError(f"expected a printing number from 1 to 99, got {kind(value)}",
+                         ctx.location)
+    return value
 
 
 def _chapter_list(value: Any, ctx: Context) -> tuple[ChapterRef, ...]:
@@ -182,14 +205,16 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("formats", _formats, "Formats `build` makes by default.", default=FORMATS),
     Option("basename", _basename, "Output file name without extension "
            "(default: made from the title)."),
-    Option("paper", string, "Typst paper size of the PDF.", default="a5"),
     Option("font_size", _positive_number, "Body text size of the PDF in points.",
            default=10.5),
+    *LAYOUT_OPTIONS,  # publisher: the printed page (quire/layout_config.py)
 )
 
 
 def _output(value: Any, ctx: Context) -> dict[str, Any]:
-    return check_section(value, ctx, OUTPUT_OPTIONS, "output")
+    result = check_section(value, ctx, OUTPUT_OPTIONS, "output")
+    result["layout"] = page_layout(result, value if isinstance(value, dict) else {}, ctx)
+    return result
 
 
 BOOK_OPTIONS: tuple[Option, ...] = (
@@ -203,6 +228,11 @@ BOOK_OPTIONS: tuple[Option, ...] = (
            required=True),
     Option("identifier", _identifiers, "ISBN or URN: one for all formats, or one per format "
            "(epub, pdf, docx). Default: a stable URN made from title and author."),
+    # --- copyright page (publisher) ---
+    Option("edition_statement", string, "The edition, printed on the copyright page "
+           "(\"First edition\")."),
+    Option("printing", _printing, "Which printing (impression) this is: the copyright page's "
+           "printer's key counts down to it."),
     Option("cover", _project_path, "Cover image, relative to the project folder."),
     Option("chapters", _chapter_list, "Chapter files in reading order, relative to "
            "manuscript/ (default: every manuscript/chapters/*.md by file name)."),
@@ -243,7 +273,7 @@ def load_config(root: Path) -> BookConfig:
     if not isinstance(data, dict):
         raise QuireError(f"expected a mapping of settings, got {kind(data)}", ctx.location)
     values = check_section(data, ctx, BOOK_OPTIONS, CONFIG_FILE)
-    output = values["output"] or check_section({}, ctx, OUTPUT_OPTIONS, "output")
+    output = values["output"] or _output({}, ctx)
     identifiers = values["identifier"] or {}
     fallback = default_identifier(values["title"], values["author"])
     return BookConfig(
@@ -262,11 +292,14 @@ def load_config(root: Path) -> BookConfig:
         csl=values["csl"],
         entry_sections=tuple(values["entry_sections"]),
         appendices=values["appendices"] or AppendicesConfig(),
+        edition_statement=values["edition_statement"],
+        printing=values["printing"],
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),
             basename=output["basename"] or slugify(values["title"]),
             paper=output["paper"],
             font_size=output["font_size"],
+            layout=output["layout"],
         ),
     )

@@ -20,7 +20,9 @@ from .yamlsource import key_line
 
 CHAPTER_DIR = Path("manuscript") / "chapters"
 _NUMBER = re.compile(r"^(\d+)(?:[-_ .]|$)")
-_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{[^}]*\})?(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{(?P<attrs>[^}]*)\})?(?:[ \t]+#+)?[ \t]*$")
+# A heading's short title for the running heads: # Long Title {short="Short"}
+_SHORT = re.compile(r"""(?:^|\s)short=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))""")
 
 
 def chapter_files(config: BookConfig) -> list[ChapterRef]:
@@ -73,7 +75,11 @@ def read_chapter(path: Path) -> Chapter:
         if match:
             title = str(meta.get("title") or match.group("title")).strip()
             body = "\n".join(lines[index + 1:])
-            return Chapter(path, number, title, index + 1, body, index + 2)
+            short = _SHORT.search(match.group("attrs") or "")
+            short_title = meta.get("short") or (short and next(
+                g for g in short.group("dq", "sq", "bare") if g is not None))
+            return Chapter(path, number, title, index + 1, body, index + 2,
+                           short_title=str(short_title).strip() if short_title else None)
         if line.strip() and not line.startswith("<!--"):
             raise QuireError("a chapter must open with its title as a '# ' heading",
                              SourceLocation(path, index + 1))

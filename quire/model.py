@@ -29,6 +29,7 @@ class Chapter:
     heading_line: int
     body: str
     body_line: int
+    short_title: str | None = None  # for the running heads: # Title {short="…"}
 
     @property
     def anchor(self) -> str:

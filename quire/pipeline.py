@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .alt_text import report_missing_alt_text
 from .assemble import assemble_book
 from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
 from .citations.keys import check_citation_keys, cited, citation_groups
@@ -80,6 +81,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     citations = cited(groups)
     errors = check_resources(config, chapters, bibliography)  # confined: quire.confine
     _attempt(errors, lambda: check_templates(config.root), None)
+    report_missing_alt_text(chapters, reporter)  # publisher: images need text alternatives
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)

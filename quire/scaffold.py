@@ -20,15 +20,21 @@ date: {date}
 # subtitle: A Subtitle
 # publisher: Publisher Name
 # rights: © {year} Author Name. All rights reserved.
-# identifier:            # one ISBN for all formats, or one per format:
-#   epub: urn:isbn:9780000000000
-#   pdf: urn:isbn:9780000000001
+# edition_statement: First edition
+# printing: 1            # the copyright page's printer's key counts down to it
+# identifier:            # one ISBN for all formats, or one per format (check digits checked):
+#   epub: 978-0-00-000001-9
+#   pdf: ISBN 978-0-00-000002-6
 # cover: manuscript/images/cover.png
 # chapters:              # reading order; default: manuscript/chapters/*.md by name
 #   - chapters/01-introduction.md
 csl: apa
 output:
   formats: [epub, pdf, docx]
+  paper: a5              # trim size: a5, royal, us-trade, 6x9in, 156x234mm ...
+  # margins: {{inner: 24mm, outer: 20mm, top: 18mm, bottom: 21mm}}
+  # bleed: 3mm           # with crop marks; for pictures that run off the page
+  # pdf_standard: pdf/a-2b+ua-1
 """
 
 FIRST_CHAPTER = """\

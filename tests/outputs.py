@@ -35,8 +35,10 @@ def epub_text(path: Path) -> str:
         items = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
         spine = re.findall(r'<itemref idref="([^"]+)"', opf)
         texts = [zf.read(base + items[idref]).decode("utf-8") for idref in spine]
+    visible = re.sub(r'<nav\b[^>]*hidden="hidden"[^>]*>.*?</nav>', " ", " ".join(texts),
+                     flags=re.S)  # landmarks and page list: navigation, not text
     text = re.sub(r"</?(?:p|div|h\d|li|ul|ol|blockquote|section|nav|br|tr|td)\b[^>]*>", " ",
-                  " ".join(texts))
+                  visible)
     return fold(unescape(re.sub(r"<[^>]+>", "", text)))
 
 
@@ -100,3 +102,48 @@ def seed_quotations(seed: Path) -> list[tuple[int, str]]:
 def letters(text: str) -> str:
     """Only letters and digits, lower-cased: compares text across line breaks and hyphenation."""
     return re.sub(r"[\W_]+", "", text.replace("---", "\u2014")).lower()
+
+
+def pdf_lines(path: Path) -> list[tuple[int, float, float, str]]:
+    """(page index, x, y, text) of every piece of text the PDF draws, in drawing order."""
+    from pypdf import PdfReader
+
+    found: list[tuple[int, float, float, str]] = []
+    for index, page in enumerate(PdfReader(path).pages):
+        def visit(text, cm, tm, _font, _size, index=index):
+            if text.strip():
+                found.append((index, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+ACE = Path(__file__).resolve().parent.parent / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
+
+
+def ace_missing() -> str | None:
+    """Why Ace by DAISY cannot run here, or None when it can."""
+    import shutil
+
+    if shutil.which("node") is None:
+        return "Node.js not installed: apt-get install nodejs npm"
+    if shutil.which("chromium") is None:
+        return "chromium not installed: apt-get install chromium"
+    if not ACE.exists():
+        return "Ace by DAISY not installed: run `make ace` (tests/tools/install-ace.sh)"
+    return None
+
+
+def ace_violations(path: Path, tmp: Path) -> list[tuple[str, str, str]]:
+    """Run Ace by DAISY on an EPUB: (file, impact, rule) of every violation it reports."""
+    import os
+    import shutil
+
+    report = tmp / "ace"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium") or ""}
+    proc = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(report), str(path)],
+                          capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    return [(group["earl:testSubject"]["url"], item["earl:test"]["earl:impact"],
+             item["earl:test"]["dct:title"])
+            for group in data["assertions"] for item in group["assertions"]]

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from conftest import BOOKS, copy_sample_book, run_cli
-from outputs import docx_paragraphs, epub_text, epubcheck, fold, letters, pdf_text
+from outputs import docx_paragraphs, epub_text, epubcheck, fold, letters, pdf_lines, pdf_text
 
 APPENDIX = "Appendix A: Rizzolatti & Craighero, 2004 \u2014 The mirror-neuron system"
 SECTIONS = ["What This Research Found", "How This Research Is Used in the Book",
@@ -151,3 +151,29 @@ def test_a_project_template_replaces_the_default(passages_book):
     assert run_cli("--project", passages_book, "build", "--format", "epub").code == 0
     text = epub_text(passages_book / "build" / "quoting-a-study.epub")
     assert "Study A: Smith & Jones, 2020 What This Research Found; How This Research Is Used" in text
+
+
+#: The author's commentary after a chapter quotation in the sample's entry, and the quotation.
+AFTER_QUOTE = "The book uses this framework to explain why interactions"
+QUOTED = "Giacomo Rizzolatti\u2019s discovery of mirror neurons"
+
+
+def test_text_after_a_quotation_is_outside_the_block_quotation(sample_build):
+    """The paragraph after ``:::`` is the author's, not a lazy continuation of the quote."""
+    from lxml import etree
+
+    root = etree.fromstring(appendix_page(sample_build["epub"]).encode())
+    paragraphs = [("".join(p.itertext()), p) for p in root.iter("{*}p")]
+    after = next(p for text, p in paragraphs if text.startswith(AFTER_QUOTE))
+    quoted = next(p for text, p in paragraphs if text.startswith(QUOTED))
+    assert quoted.getparent().tag.endswith("blockquote")
+    assert not any(a.tag.endswith("blockquote") for a in after.iterancestors())
+
+    paragraphs_docx = docx_paragraphs(sample_build["docx"])  # chapter 9 holds the text too
+    assert [s for s, text in paragraphs_docx if text.startswith(QUOTED)][-1] == "Block Text"
+    assert next(s for s, text in paragraphs_docx if text.startswith(AFTER_QUOTE)) != "Block Text"
+
+    lines = pdf_lines(sample_build["pdf"])  # a block quotation is inset from the left margin
+    quote_x = [x for _, x, _, text in lines if text.startswith(QUOTED[:25])][-1]
+    after_x = next(x for _, x, _, text in lines if text.startswith(AFTER_QUOTE[:25]))
+    assert after_x < quote_x - 5

@@ -152,7 +152,7 @@ def test_prune_deletes_only_its_own_names(tmp_path):
     cache.get("ast", "b" * 64)
     assert cache.prune() == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ast-" + "b" * 64]
-    assert all(CACHE_NAMES.match(n) for n in ("ast-" + "b" * 64, ".tmp-abcd1234"))
+    assert all(CACHE_NAMES.match(n) for n in ("ast-" + "b" * 64, "svg-png-" + "c" * 64, "epub-final-" + "d" * 64, ".tmp-abcd1234"))
     assert not CACHE_NAMES.match("notes.txt") and not CACHE_NAMES.match("ast-xyz")
 
 

@@ -31,10 +31,11 @@ def test_minimal_config_gets_defaults(tmp_path):
 
 def test_identifier_per_format(tmp_path):
     config = load_config(write(tmp_path, "title: T\nauthor: [A, B]\ndate: 2024-03-01\n"
-                                         "identifier:\n  epub: urn:isbn:1\n  pdf: urn:isbn:2\n"))
+                                         "identifier:\n  epub: ISBN 978-0-00-000001-9\n"
+                                         "  pdf: urn:isbn:9780000000026\n"))
     assert config.authors == ("A", "B")
-    assert config.identifier("epub") == "urn:isbn:1"
-    assert config.identifier("pdf") == "urn:isbn:2"
+    assert config.identifier("epub") == "urn:isbn:9780000000019"
+    assert config.identifier("pdf") == "urn:isbn:9780000000026"
     assert config.identifier("docx").startswith("urn:uuid:")
 
 

@@ -30,6 +30,15 @@ def test_heading_attributes_and_closing_hashes_are_not_title(tmp_path):
     assert ch.title == "Title here"
 
 
+@pytest.mark.parametrize("attrs, short", [('{short="Short One"}', "Short One"),
+                                          ("{#id short='Short Two' .x}", "Short Two"),
+                                          ("{short=Three}", "Three"), ("{#id}", None),
+                                          ('{data-short="No"}', None)])
+def test_short_title_for_the_running_heads(tmp_path, attrs, short):
+    ch = read_chapter(chapter(tmp_path, "3-x.md", f"# A Long Title {attrs}\n"))
+    assert (ch.title, ch.short_title) == ("A Long Title", short)
+
+
 def test_front_matter_overrides_title_and_number(tmp_path):
     ch = read_chapter(chapter(tmp_path, "x.md", "---\nnumber: 4\ntitle: Other\n---\n# Heading\n"))
     assert (ch.number, ch.title, ch.heading_line) == (4, "Other", 5)

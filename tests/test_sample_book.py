@@ -61,21 +61,23 @@ def test_pdf_is_a_book(sample_build):
 
     reader = PdfReader(sample_build["pdf"])
     pages = [fold(p.extract_text() or "") for p in reader.pages]
-    assert pages[0].startswith("Narcissus and the Child")          # title page
-    assert "urn:isbn:9780000000026" in pages[1]                   # copyright page
-    assert pages[2].startswith("Contents")                         # table of contents
+    assert pages[0] == "Narcissus and the Child"                   # half-title
+    assert pages[1] == ""                                           # its blank verso
+    assert pages[2].startswith("Narcissus and the Child The Neuroscience")  # title page
+    assert "ISBN 978-0-00-000002-6 (PDF)" in pages[3]               # copyright page
+    assert pages[4].startswith("Contents")                          # table of contents
     openers = {}
     for item in reader.outline:
         if not isinstance(item, list):
             openers[item.title] = reader.get_destination_page_number(item)
-    for title in CHAPTERS:                                         # chapters open new pages
-        assert pages[openers[title]].startswith(title)
-    assert pages[openers[CHAPTERS[0]]].endswith(" 1")              # folio 1 at chapter 9
+    for title in CHAPTERS:                                          # chapters open new pages
+        assert letters(pages[openers[title]]).startswith(letters(title))
+    assert pages[openers[CHAPTERS[0]]].endswith(" 1")               # folio 1 at chapter 9
     running = [(i, text) for i, text in enumerate(pages)
-               if i > openers[CHAPTERS[0]] and i not in openers.values()]
+               if i > openers[CHAPTERS[0]] and i not in openers.values() and text]
     assert running, "the sample book should have pages that are not chapter openers"
-    heads = list(openers)  # every level-1 heading: chapters, References, appendices
-    for index, text in running:                                    # running heads
+    heads = [t.split(": ", 1)[-1] for t in openers]  # running heads: titles without labels
+    for index, text in running:                                     # running heads
         assert text.startswith("Narcissus and the Child") or any(
             text.startswith(t) for t in heads), text[:80]
         assert text.endswith(str(index - openers[CHAPTERS[0]] + 1)), text[-20:]

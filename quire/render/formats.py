@@ -7,7 +7,7 @@ can be rendered in parallel.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,8 +17,13 @@ from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
+from ..copyright import written_date
 from .ast_markup import prepare_tree
+from .docx_page import finish_docx
+from .epub_semantics import epub_book, finish_epub
+from .page_list import print_page_starts
 from .pandoc import pandoc_version, run_pandoc
+from .print_boxes import mark_print_boxes
 from .svg_images import svg_to_png_tree
 from .typst_fixes import fix_typst_source
 from .typst import compile_typst
@@ -50,8 +55,9 @@ def epub_job(config: BookConfig) -> FormatJob:
 def docx_job(config: BookConfig) -> FormatJob:
     """DOCX: Word styles from the reference document, real headings and footnotes."""
     reference = template_path(config.root, "reference.docx")
-    args = ["-t", "docx", f"--reference-doc={reference}",
-            "-M", f"identifier={config.identifier('docx')}"]
+    args = ["-t", "docx", f"--reference-doc={reference}", "--toc", "--toc-depth=1",
+            "-M", f"identifier={config.identifier('docx')}",
+            "-M", f"date={written_date(config.date, config.language)}"]
     return FormatJob("docx", tuple(args), (reference,))
 
 
@@ -60,12 +66,24 @@ def pdf_job(config: BookConfig) -> FormatJob:
     template = template_path(config.root, "book.typ")
     lang, _, region = config.language.partition("-")
     args = ["-t", "typst-citations", f"--template={template}",
-            "-M", f"identifier={config.identifier('pdf')}",
-            "-V", f"paper={config.output.paper}", "-V", f"fontsize={config.output.font_size}pt",
+            "-M", f"identifier={config.identifier('pdf')}", *page_variables(config),
+            "-V", f"fontsize={config.output.font_size}pt",
             "-V", f"lang={lang}", "-V", f"region={region}",
             "-V", f"year={config.date.year}", "-V", f"month={config.date.month}",
             "-V", f"day={config.date.day}"]
     return FormatJob("pdf", tuple(args), (template,))
+
+
+def page_variables(config: BookConfig) -> list[str]:
+    """book.typ's page geometry (quire/layout.py), in mm; margins include the offset."""
+    page = config.output.layout
+    values = {"trim-width": page.width, "trim-height": page.height, "offset": page.offset,
+              "bleed": page.bleed, "page-width": page.width + 2 * page.offset,
+              "page-height": page.height + 2 * page.offset,
+              **{side: getattr(page, side) + page.offset
+                 for side in ("inner", "outer", "top", "bottom")}}
+    args = [arg for name, value in values.items() for arg in ("-V", f"{name}={value:g}")]
+    return args + (["-V", "crop-marks=true"] if page.crop_marks else [])
 
 
 JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
@@ -73,15 +91,33 @@ JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
 
 
 def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
-                  reporter: Reporter) -> Artifact:
-    """Render one format from the parsed book."""
+                  reporter: Reporter, print_edition: Future | None = None) -> Artifact:
+    """Render one format from the parsed book; the EPUB takes its page list from the
+    ``print_edition`` (the PDF being rendered beside it), when there is one."""
     job = JOBS[fmt](config)
-    key = content_key(code_fingerprint(), pandoc_version(), fmt, ast, *job.args,
-                      *(p.read_bytes() for p in job.inputs), _typst_version())
+    key = content_key(pandoc_version(), fmt, ast, *job.args,  # quire's code finishes files too
+                      *(p.read_bytes() for p in job.inputs), _typst_version(),
+                      code_fingerprint(), repr(config))
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
+    if fmt == "epub":  # pandoc's EPUB is made beside the PDF; only its page list waits for it
+        written = _written(fmt, ast, job, config, cache, reporter, key)
+        pdf = _print_pdf(print_edition)
+        final_key = content_key(key, pdf or b"")
+        data = cache.get("epub-final", final_key)
+        if data is None:
+            pages = print_page_starts(pdf, config.output.layout) if pdf else None
+            data = finish_epub(written, epub_book(config), pages)
+            cache.put("epub-final", final_key, data)
+        return Artifact(fmt, filename, data)
+    return Artifact(fmt, filename, _written(fmt, ast, job, config, cache, reporter, key))
+
+
+def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: ContentCache,
+             reporter: Reporter, key: str) -> bytes:
+    """One format as pandoc (and Typst) write it, finished but for the EPUB's page list."""
     cached = cache.get(fmt, key)
     if cached is not None:
-        return Artifact(fmt, filename, cached)
+        return cached
     ast = prepare_tree(fmt, ast)  # markup the writers would lose (mathtables)
     if fmt == "docx":
         ast = svg_to_png_tree(ast, config.root, cache)
@@ -91,16 +127,23 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(fix_typst_source(data), config.root, job.inputs[0])
+        data = compile_typst(fix_typst_source(data), config.root, job.inputs[0],
+                             config.output.layout.typst_standards())
+        data = mark_print_boxes(data, config.output.layout)
+    if fmt == "docx":
+        data = finish_docx(data, config.output.layout, config.title)
     cache.put(fmt, key, data)
-    return Artifact(fmt, filename, data)
+    return data
 
 
 def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: ContentCache,
                reporter: Reporter) -> list[Artifact]:
     """Render every requested format in parallel; any failure fails them all."""
     with ThreadPoolExecutor(max_workers=max(1, len(formats))) as pool:
-        futures = [pool.submit(render_format, fmt, ast, config, cache, reporter)
+        pdf = pool.submit(render_format, "pdf", ast, config, cache, reporter) \
+            if "pdf" in formats else None
+        futures = [pdf if fmt == "pdf" else
+                   pool.submit(render_format, fmt, ast, config, cache, reporter, pdf)
                    for fmt in formats]
         errors, artifacts = [], []
         for future in futures:
@@ -113,6 +156,14 @@ def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: 
 
         raise_all(errors)
     return artifacts
+
+
+def _print_pdf(print_edition: Future | None) -> bytes | None:
+    """The PDF's bytes, or None (no PDF in this build, or it failed: reported by its own job)."""
+    try:
+        return print_edition.result().data if print_edition is not None else None
+    except QuireError:
+        return None
 
 
 def _typst_version() -> str:

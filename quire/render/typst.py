@@ -13,14 +13,17 @@ from ..errors import QuireError, SourceLocation
 from ..faults import fault_point
 
 
-def compile_typst(source: bytes, root: Path, template: Path) -> bytes:
-    """Compile Typst ``source`` to PDF bytes; errors name the template or the book."""
+def compile_typst(source: bytes, root: Path, template: Path,
+                  standards: list[str] | None = None) -> bytes:
+    """Compile Typst ``source`` to PDF bytes (to PDF ``standards`` such as ``a-2b``,
+    ``ua-1``, checked by Typst itself); errors name the template or the book."""
     import typst
 
     fonts = root / "fonts"
     try:
         pdf = typst.compile(source, root=str(root), format="pdf", ignore_system_fonts=True,
-                            font_paths=[str(fonts)] if fonts.is_dir() else [])
+                            font_paths=[str(fonts)] if fonts.is_dir() else [],
+                            pdf_standards=standards or [])
         fault_point("kill-after-typst")
         return pdf
     except typst.TypstError as exc:

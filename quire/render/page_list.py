@@ -1,0 +1,181 @@
+"""The EPUB's page list: where each page of the print edition (the PDF) begins.
+
+Print and EPUB come from one document tree, so the text is the same. For every
+page of the PDF's body (arabic folios), :func:`print_page_starts` takes the
+first letters of the text inside the page's text block (the running head and
+the folio lie outside it; a blank verso has none). :func:`mark_page_breaks`
+finds them, in order, in the EPUB's content documents and puts there an empty
+``<span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="N"/>``;
+a blank page is marked where the next page begins. A page whose beginning
+cannot be found is left out of the list. Comparison is on letters and digits
+only (hyphenation, ligature spacing and punctuation differ between formats).
+
+Vocabulary: a *page start* is (folio, letters); the *letter stream* of a
+document is its visible text reduced to lower-case letters and digits, each
+letter knowing the text node (element and ``text``/``tail``) it comes from.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..layout import MM_PER, PageLayout
+
+PROBE = 40   # letters that identify where a page begins
+SHORT_PROBE = 16
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+_NOT_LETTER = re.compile(r"[\W_]+")
+_HEADINGS = {f"{{{XHTML}}}h{level}" for level in range(1, 7)}
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """A page of the print edition: its folio and the letters it begins with."""
+
+    folio: str
+    letters: str
+
+
+def print_page_starts(pdf: bytes, layout: PageLayout) -> list[PageStart]:
+    """Folio and opening letters of every body page of the PDF (after its front matter)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    labels = reader.page_labels
+    pt = 1 / MM_PER["pt"]
+    starts = []
+    for index, page in enumerate(reader.pages):
+        if not labels[index].isdigit():
+            continue
+        height = float(page.mediabox.height)
+        top = height - (layout.offset + layout.top) * pt + 2
+        bottom = (layout.offset + layout.bottom) * pt - 2
+        pieces: list[str] = []
+
+        def visit(text, cm, tm, _font, _size, pieces=pieces, top=top, bottom=bottom):
+            y = tm[5] * cm[3] + cm[5]
+            if bottom <= y <= top:
+                pieces.append(text)
+        page.extract_text(visitor_text=visit)
+        starts.append(PageStart(labels[index], letters("".join(pieces))[:PROBE]))
+    return starts
+
+
+def letters(text: str) -> str:
+    """Only letters and digits, lower-cased."""
+    return _NOT_LETTER.sub("", text.replace("\u00ad", "")).lower()
+
+
+def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart]) -> list[
+        tuple[str, str]]:
+    """Put page-break markers into the documents (name, lxml root), in reading order;
+    return (href fragment target document, folio) of each marker placed."""
+    stream, segments = _letter_stream(documents)
+    starts_at = [segment.start for segment in segments]
+    placed: list[tuple[str, str]] = []
+    waiting: list[str] = []  # blank pages: marked where the next page begins
+    position = 0
+    splits: dict[tuple[int, str], tuple[int, object]] = {}  # a text split by a marker
+    for start in starts:
+        if not start.letters:
+            waiting.append(start.folio)
+            continue
+        found = stream.find(start.letters, position)
+        if found < 0:
+            found = stream.find(start.letters[:SHORT_PROBE], position)
+        if found < 0:
+            waiting = []
+            continue
+        name, node, attr, offset = _origin(segments, starts_at, found)
+        for folio in [*waiting, start.folio]:
+            node, attr, offset = _resolve(splits, node, attr, offset)
+            span = _insert_marker(node, attr, offset, folio)
+            if span is not None:
+                splits[(id(node), attr)] = (offset, span)
+            placed.append((name, folio))
+        waiting = []
+        position = found + 1
+    return placed
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One text node's letters in the stream: where they start, and each one's offset."""
+
+    start: int
+    name: str
+    node: object
+    attr: str
+    offsets: Any  # array("I")
+
+
+def _letter_stream(documents) -> tuple[str, list[_Segment]]:
+    """The documents' letters as one string, and the text node each run comes from
+    (a few bytes a letter, so a long book's stream stays small)."""
+    from array import array
+
+    chars: list[str] = []
+    segments: list[_Segment] = []
+    length = 0
+
+    def add(name, node, attr, text):
+        nonlocal length
+        offsets = array("I", (i for i, c in enumerate(text or "") if letters(c)))
+        if offsets:
+            run = "".join(letters(text[i])[0] for i in offsets)
+            segments.append(_Segment(length, name, node, attr, offsets))
+            chars.append(run)
+            length += len(run)
+
+    def walk(name, element):
+        add(name, element, "text", element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(name, child)
+            add(name, child, "tail", child.tail)
+
+    for name, root in documents:
+        body = root.find(f"{{{XHTML}}}body")
+        if body is not None:
+            walk(name, body)
+    return "".join(chars), segments
+
+
+def _origin(segments: list[_Segment], starts: list[int],
+            position: int) -> tuple[str, object, str, int]:
+    """(file, node, ``text``/``tail``, offset) of the letter at ``position`` of the stream."""
+    import bisect
+
+    segment = segments[bisect.bisect_right(starts, position) - 1]
+    return segment.name, segment.node, segment.attr, segment.offsets[position - segment.start]
+
+
+def _resolve(splits, node, attr: str, offset: int):
+    """Where a letter now lies, after markers split the text it was in."""
+    while (id(node), attr) in splits and offset >= splits[(id(node), attr)][0]:
+        at, span = splits[(id(node), attr)]
+        node, attr, offset = span, "tail", offset - at
+    return node, attr, offset
+
+
+def _insert_marker(node, attr: str, offset: int, folio: str):
+    """Put a marker at a letter; return it when it split the text there."""
+    from lxml import etree
+
+    span = etree.Element(f"{{{XHTML}}}span", {OPS_TYPE: "pagebreak", "role": "doc-pagebreak",
+                                              "id": f"page-{folio}", "aria-label": folio})
+    if attr == "text" and offset == 0 and node.tag in _HEADINGS:
+        node.addprevious(span)  # before a heading, not inside its text
+        return None
+    if attr == "text":
+        span.tail, node.text = node.text[offset:], node.text[:offset]
+        node.insert(0, span)
+    else:
+        rest, node.tail = node.tail[offset:], node.tail[:offset]
+        node.addnext(span)
+        span.tail = rest
+    return span
