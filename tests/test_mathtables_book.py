@@ -62,9 +62,9 @@ def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]
 
 def test_epub_math_is_mathml(built):
     chapter = _zip_text(built["epub"], "EPUB/text/ch001.xhtml")
-    blocks = re.findall(r'<math display="block"[^>]*>(.*?)</math>', chapter, re.S)
+    blocks = re.findall(r'<math\b[^>]*display="block"[^>]*>(.*?)</math>', chapter, re.S)
     assert len(blocks) == len(DISPLAY_LETTERS)
-    inline = re.findall(r'<math display="inline"[^>]*>(.*?)</math>', chapter, re.S)
+    inline = re.findall(r'<math\b[^>]*display="inline"[^>]*>(.*?)</math>', chapter, re.S)
     assert len(inline) == 2 and "<mi>\u03b3</mi>" in inline[1]  # $…$ and \(…\)
     for block, letter in zip(blocks, DISPLAY_LETTERS):
         assert f"<mi>{letter}</mi>" in block
