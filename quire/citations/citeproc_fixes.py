@@ -28,13 +28,20 @@ citeproc-py disagrees with the specification.
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 
 @functools.cache
 def apply() -> None:
     """Patch citeproc-py's label text case, substitution suppression and numeric locators."""
+    import citeproc
     from citeproc import model
+
+    # CSL 1.0.2 name and date variables citeproc-py 0.11 does not know: their values were
+    # read as strings, and rendering them stopped at "'String' object has no attribute 'parts'".
+    citeproc.NAMES.extend(name for name in NAME_VARIABLES if name not in citeproc.NAMES)
+    citeproc.DATES.extend(date for date in DATE_VARIABLES if date not in citeproc.DATES)
 
     original_case = model.TextCased.case
 
@@ -77,6 +84,100 @@ def apply() -> None:
 
     model.If._is_numeric = is_numeric
 
+    _suppress_substituted_text(model)
+    _sort_on_plain_text(model)
+
+
+def _suppress_substituted_text(model) -> None:  # type: ignore[no-untyped-def]
+    """Every text and number variable a ``<substitute>`` rendered is suppressed in the rest of the item.
+
+    citeproc-py records only the substitute's direct child: a title substituted
+    through a macro (APA's ``author-title-substitute``) came out twice, in the
+    author position and again in the title position.
+    """
+    def recorded(original):  # type: ignore[no-untyped-def]
+        def render_variable(self, item, context=None, **kwargs):  # type: ignore[no-untyped-def]
+            layout = (context if context is not None else self).get_layout()
+            name = self.get("variable")
+            if name in getattr(layout, "repressed", {}).get(self.tag, ()):
+                return None
+            text = original(self, item, context, **kwargs)
+            if text and getattr(layout, "recording", None) is not None:
+                layout.recording.append((self.tag, name))
+            return text
+        return render_variable
+
+    model.Text._variable = recorded(model.Text._variable)
+    model.Number.process = recorded(model.Number.process)
+    original_label = model.Label.process
+
+    def label(self, item, variable=None, plural=None, context=None, **kwargs):  # type: ignore[no-untyped-def]
+        if variable is None and context is not None:  # a <label> of its own, not a role's
+            name = self.get("variable")
+            if any(name in names for names in getattr(context.get_layout(), "repressed",
+                                                      {}).values()):
+                return None  # the label of a substituted number goes with it
+        return original_label(self, item, variable, plural, context, **kwargs)
+
+    model.Label.process = label
+
+    def render(self, item, context=None, **kwargs):  # type: ignore[no-untyped-def]
+        layout = (context if context is not None else self).get_layout()
+        for child in self.getchildren():
+            outer, layout.recording = getattr(layout, "recording", None), []
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    names = self.xpath_search("./parent::cs:names[1]")[0]
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            finally:
+                recorded, layout.recording = layout.recording, outer
+            if text:
+                self.add_to_repressed_list(child, context)
+                for tag, name in recorded:
+                    layout.repressed.setdefault(tag, []).append(name)
+                if outer is not None:
+                    outer.extend(recorded)
+                return text
+        return None
+
+    model.Substitute.render = render
+
+
+def _sort_on_plain_text(model) -> None:  # type: ignore[no-untyped-def]
+    """Macro sort keys compare as text: italics and quotes markup no longer sort first.
+
+    citeproc-py compares a macro's rendered output, markup included, so an
+    authorless book ("<i>Merriam-Webster's …</i>") sorted before every author.
+    """
+    original_sort_keys = model.Key.sort_keys
+
+    def sort_keys(self, items, context):  # type: ignore[no-untyped-def]
+        keys = original_sort_keys(self, items, context)
+        if "macro" not in self.attrib:
+            return keys
+        return [None if key is None else html.unescape(MARKUP.sub("", str(key)))
+                for key in keys]
+
+    model.Key.sort_keys = sort_keys
+
+
+#: CSL 1.0.2's name variables (Appendix IV), as citeproc-py spells them.
+NAME_VARIABLES = ("author", "chair", "collection_editor", "compiler", "composer",
+                  "container_author", "contributor", "curator", "director", "editor",
+                  "editorial_director", "editor_translator", "executive_producer", "guest",
+                  "host", "illustrator", "interviewer", "narrator", "organizer",
+                  "original_author", "performer", "producer", "recipient", "reviewed_author",
+                  "script_writer", "series_creator", "translator")
+#: CSL 1.0.2's date variables.
+DATE_VARIABLES = ("accessed", "available_date", "event_date", "issued", "original_date",
+                  "submitted")
+
+#: HTML markup in citeproc-py's rendered text.
+MARKUP = re.compile(r"<[^>]+>")
 
 #: CSL's "numeric" test: numbers, optionally with affixes, in ranges or lists ("3-5", "12a").
 NUMERIC = re.compile(r"^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*[-\u2013,&]\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$")
