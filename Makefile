@@ -24,6 +24,13 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	QUIRE_HYPOTHESIS_PROFILE=campaign $(PY) -m pytest -q tests/test_properties.py --hypothesis-show-statistics
 
+# --- citation oracle (apaengine) ---
+# quire's citations against pandoc's citeproc over every work of tests/corpus/cdl-slice.bib
+# (640 works); `make test` compares the first 30.
+.PHONY: oracle
+oracle: $(STAMP)
+	QUIRE_ORACLE_ITEMS=0 $(PY) -m pytest -q -s tests/test_citations_oracle.py -k public
+
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD
 NEW ?= WORKTREE

@@ -31,6 +31,8 @@ import functools
 import html
 import re
 
+from . import disambiguation
+
 
 @functools.cache
 def apply() -> None:
@@ -86,6 +88,7 @@ def apply() -> None:
 
     _suppress_substituted_text(model)
     _sort_on_plain_text(model)
+    disambiguation.install(model)
 
 
 def _suppress_substituted_text(model) -> None:  # type: ignore[no-untyped-def]
@@ -148,11 +151,42 @@ def _suppress_substituted_text(model) -> None:  # type: ignore[no-untyped-def]
 
 
 def _sort_on_plain_text(model) -> None:  # type: ignore[no-untyped-def]
-    """Macro sort keys compare as text: italics and quotes markup no longer sort first.
+    """Macro sort keys compare as text, and names as names (APA 7, 9.44-9.46).
 
     citeproc-py compares a macro's rendered output, markup included, so an
-    authorless book ("<i>Merriam-Webster's …</i>") sorted before every author.
+    authorless book ("<i>Merriam-Webster's …</i>") sorted before every author;
+    and names joined by ", " and "&" sorted "Badre, D., & Wagner" before
+    "Badre, D., Poldrack" and "Stuss, D. T." before "Stuss, D.". In sort keys,
+    names are joined by characters that sort before any letter, without "&",
+    and a macro called inside a sort key's macro keeps the sort's name options
+    (citeproc-py dropped them at ``<text macro>``).
     """
+    original_name = model.Name.process
+
+    def name(self, item, variable, context=None, sort_options=None, **kwargs):  # type: ignore[no-untyped-def]
+        if sort_options is not None:
+            sort_options = dict(sort_options, delimiter=NAME_BREAK, **{"and": None,
+                                "sort-separator": PART_BREAK})
+        return original_name(self, item, variable, context, sort_options, **kwargs)
+
+    model.Name.process = name
+    original_text = model.Text.process
+
+    def text(self, item, context=None, **kwargs):  # type: ignore[no-untyped-def]
+        sort_options = kwargs.get("sort_options")
+        if sort_options is None or "macro" not in self.attrib:
+            return original_text(self, item, context, **kwargs)
+        # a macro called from a sort key's macro keeps the sort's name options
+        try:
+            language = item.reference.language[:2]
+        except model.VariableError:
+            language = self.get_root().get("default-locale", "en")[:2]
+        macro = self.get_macro(self.get("macro"))
+        return macro.render(item, context if context is not None else self,
+                            sort_options=sort_options), language
+
+    model.Text.process = text
+
     original_sort_keys = model.Key.sort_keys
 
     def sort_keys(self, items, context):  # type: ignore[no-untyped-def]
@@ -175,6 +209,9 @@ NAME_VARIABLES = ("author", "chair", "collection_editor", "compiler", "composer"
 #: CSL 1.0.2's date variables.
 DATE_VARIABLES = ("accessed", "available_date", "event_date", "issued", "original_date",
                   "submitted")
+
+#: Between two names, and between family and given name, in a sort key.
+NAME_BREAK, PART_BREAK = "\x01", "\x02"
 
 #: HTML markup in citeproc-py's rendered text.
 MARKUP = re.compile(r"<[^>]+>")

@@ -39,6 +39,7 @@ from typing import Any
 from lxml import etree
 
 from . import citeproc_fixes
+from .disambiguation import Choice, Rules, applied, decide
 from .markdown import GT, LT, html_to_markdown
 
 NS = "http://purl.org/net/xbiblio/csl"
@@ -107,25 +108,31 @@ class CitationEngine:
         self.group_delimiter = citation.get("cite-group-delimiter", ", ")
         self.after_collapse = citation.get("after-collapse-delimiter", self.delimiter)
         data = [_for_citeproc(key, item) for key, item in sorted(items.items())]
+        self.choices: dict[str, Choice] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if citation.get("disambiguate-add-year-suffix") == "true":
-                data = self._add_year_suffixes(tree, data)
+            data = self._disambiguate(tree, Rules.of(citation, _layout(tree)[1]), data)
             self.items = {item["id"]: item for item in data}
             self.normal = _Variant(etree.tostring(tree), data)
             self.suppressed = _Variant(_suppress_author(tree), data)
             self.author_only = _Variant(_author_only(tree), data)
             self.retrieved = _term(self.normal, "retrieved")
 
-    def _add_year_suffixes(self, tree: etree._ElementTree,
-                           data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _disambiguate(self, tree: etree._ElementTree, rules: Rules,
+                      data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Decide :attr:`choices`; the works still alike get year suffixes in list order."""
+        if not (rules.add_names or rules.add_givenname or rules.add_year_suffix):
+            return data
         variant = _Variant(etree.tostring(tree), data)
-        order = [self.keys[k] for k in variant.bibliography.keys]
-        alike: dict[str, list[str]] = {}
-        for key in order:
-            alike.setdefault(variant.cite([(key, None)]), []).append(key)
-        letters = {key: chr(ord("a") + i)
-                   for keys in alike.values() if len(keys) > 1 for i, key in enumerate(keys)}
+
+        def render(key: str, choices: dict[str, Choice]) -> str:
+            with applied(choices):
+                return variant.cite([(key, None)])
+
+        self.choices, alike = decide(rules, {item["id"].lower(): item for item in data},
+                                     list(variant.bibliography.keys), render)
+        letters = {self.keys[key]: chr(ord("a") + i)
+                   for keys in alike for i, key in enumerate(keys)}
         return [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
                 else item for item in data]
 
@@ -147,7 +154,8 @@ class CitationEngine:
         return self._memo[memo_key]
 
     def _render_pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
-        html = variant.cite([(c.key, c) for c in cites])
+        with applied(self.choices):
+            html = variant.cite([(c.key, c) for c in cites])
         markdown = html_to_markdown(html)
         return [(int(i), text.strip()) for i, text in _PIECE.findall(markdown)]
 
