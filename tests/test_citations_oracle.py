@@ -96,6 +96,8 @@ DISAMBIGUATION = {
     "mw2019": {"type": "book", "title": "Merriam-Webster's collegiate dictionary",
                "edition": "11", "publisher": "Merriam-Webster",
                "issued": {"date-parts": [[2019]]}},
+    "stress": {"type": "article-journal", "title": "Stress in America",
+               "container-title": "Monitor on Psychology"},
     "meadows2008": {"type": "book", "title": "Thinking in systems: A primer",
                     "author": [{"family": "Meadows", "given": "Donella H."}],
                     "editor": [{"family": "Wright", "given": "Diana"}],
@@ -234,7 +236,8 @@ def test_disambiguation_matches_pandoc_and_apa(tmp_path):
     for expected in ["Lakens, Adolfi, et al., 2018", "Lakens, Scheel, et al., 2018",
                      "J. Halpern et al., 2001", "S. D. Halpern et al., 2002",
                      "Koriat, 2008a", "Koriat, 2008b", "McTiernan, 1988", "Freud, 1900/2010",
-                     "*Merriam-Webster's Collegiate Dictionary*, 2019"]:
+                     "*Merriam-Webster's Collegiate Dictionary*, 2019",
+                     "\u201cStress in America,\u201d n.d."]:
         assert expected in text, expected
     entries = dict(engine.bibliography(list(DISAMBIGUATION)))
     assert entries["lakens2018a"].startswith("Lakens, D., Adolfi, F. G., & Albers, C. J. (2018).")

@@ -117,6 +117,7 @@ class CitationEngine:
             self.suppressed = _Variant(_suppress_author(tree), data)
             self.author_only = _Variant(_author_only(tree), data)
             self.retrieved = _term(self.normal, "retrieved")
+            self.quote_punctuation = _quote_punctuation(self.normal)
 
     def _disambiguate(self, tree: etree._ElementTree, rules: Rules,
                       data: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,8 +157,14 @@ class CitationEngine:
     def _render_pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
         with applied(self.choices):
             html = variant.cite([(c.key, c) for c in cites])
-        markdown = html_to_markdown(html)
+        markdown = self._punctuate(html_to_markdown(html))
         return [(int(i), text.strip()) for i, text in _PIECE.findall(markdown)]
+
+    def _punctuate(self, markdown: str) -> str:
+        """A comma or period after a closing quote goes inside it, if the locale says so."""
+        if self.quote_punctuation is None:
+            return markdown
+        return self.quote_punctuation.sub(r"\2\1", markdown)
 
     def _parenthetical(self, cites: list[Cite]) -> str:
         # A prefix on the first work typed and a suffix on the last introduce and close the
@@ -225,7 +232,7 @@ class CitationEngine:
             self._rendered = []
             for lowered, entry in zip(self.normal.bibliography.keys, entries):
                 key = self.keys[lowered]
-                text = html_to_markdown(entry)
+                text = self._punctuate(html_to_markdown(entry))
                 if self.retrieved and "accessed" not in self.items[key]:
                     text = re.sub(rf"(?i)\b{re.escape(self.retrieved)}\s+(?=<https?://)", "",
                                   text)
@@ -315,6 +322,20 @@ def _author_only(tree: etree._ElementTree) -> bytes:
         if element.get("and") == "symbol":
             element.set("and", "text")
     return etree.tostring(root)
+
+
+def _quote_punctuation(variant: _Variant) -> re.Pattern[str] | None:
+    """The closing quote and a comma or period after it, when the locale's
+    ``punctuation-in-quote`` is true (en-US: "Title," n.d.); None otherwise."""
+    layout = variant.style.root.citation.layout
+    try:
+        wanted = str(layout.get_locale_option("punctuation-in-quote")).lower() == "true"
+    except Exception:  # the locale does not set it
+        return None
+    close = _term(variant, "close-quote")
+    if not wanted or not close:
+        return None
+    return re.compile(f"({re.escape(close)})([,.])")
 
 
 def _term(variant: _Variant, name: str) -> str:

