@@ -103,7 +103,7 @@ DISAMBIGUATION = {
                     "editor": [{"family": "Wright", "given": "Diana"}],
                     "publisher": "Chelsea Green Publishing",
                     "issued": {"date-parts": [[2008]]}},
-    "film": {"type": "motion_picture", "title": "Die hard",
+    "film": {"type": "motion_picture", "title": "Die hard", "genre": "Film",
              "director": [{"family": "McTiernan", "given": "John"}],
              "publisher": "20th Century Fox", "issued": {"date-parts": [[1988]]}},
     "freud": {"type": "book", "title": "The interpretation of dreams",
