@@ -54,6 +54,29 @@ def test_punctuation_goes_inside_quotes_as_the_locale_says():
         "[\u201cStress in America\u201d (n.d.)](#ref-s)")
 
 
+def test_a_thesis_without_a_number_has_no_empty_label():
+    """A group whose branch rendered only a term is dropped: no "(Publication)" (APA 10.6)."""
+    item = {"type": "thesis", "genre": "Master's thesis", "publisher": "Northwestern University",
+            "title": "Examining the use of self-compassion", "issued": {"date-parts": [[2014]]},
+            "author": [{"family": "Harris", "given": "Lisa"}]}
+    assert CitationEngine(apa(), {"t": item}).bibliography(["t"])[0][1] == (
+        "Harris, L. (2014). *Examining the use of self-compassion* \\[Master's thesis\\]. "
+        "Northwestern University.")
+
+
+@pytest.mark.parametrize("begin, end, expected", [
+    ([2019, 8, 8], [2019, 8, 11], "(2019, August 8\u201311)"),
+    ([2019, 8, 30], [2019, 9, 2], "(2019, August 30\u2013September 2)"),
+    ([2019, 12, 30], [2020, 1, 2], "(2019\u20132020, December 30\u2013January 2)")])
+def test_date_ranges_keep_the_order_of_their_parts(begin, end, expected):
+    """APA 7 (10.5): "(2019, August 8\u201311)", the shared parts once, in place."""
+    item = {"type": "paper-conference", "title": "T", "genre": "Paper presentation",
+            "event-title": "Convention", "author": [{"family": "Evans", "given": "A."}],
+            "issued": {"date-parts": [begin, end]}, "event-date": {"date-parts": [begin, end]}}
+    entry = CitationEngine(apa(), {"c": item}).bibliography(["c"])[0][1]
+    assert entry.startswith(f"Evans, A. {expected}.")
+
+
 def test_reference_list_sorts_names_as_names():
     """APA 7 (9.44-9.46): "Badre & Wagner" after "Badre, Poldrack"; "Stuss, D." first."""
     def article(key, *names):

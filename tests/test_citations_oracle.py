@@ -10,6 +10,10 @@ locator, with the author suppressed, and in groups:
   "?" or ".", editors standing in for authors, DOIs with brackets);
 - :data:`DISAMBIGUATION`, the cases of APA 7 (8.18-8.20) and works without an
   author, an editor of an authored book, a film, a reprinted translation;
+- ``tests/corpus/apa-types.json``: one work of each reference type of APA 7's
+  chapter 10 (theses, conference papers, preprints, data sets, software,
+  episodes, podcasts, videos, newspapers, reports, web pages, dictionary
+  entries, article numbers, in press, advance online, reprints);
 - ``tests/corpus/cdl-slice.bib``: 640 works of a public BibTeX bibliography
   (ContextLab's CDL-bibliography, MIT licence: bibliographic data only),
   converted by pandoc at test time. ``make test`` compares its first
@@ -33,6 +37,8 @@ from quire.render.pandoc import pandoc_binary
 from test_apa_parser import corpus
 
 CDL = Path(__file__).parent / "corpus" / "cdl-slice.bib"
+#: One work of each reference type APA 7 shows (chapter 10), as CSL-JSON.
+TYPES = Path(__file__).parent / "corpus" / "apa-types.json"
 #: Works of the public bibliography compared by ``make test`` (0: all, ``make oracle``).
 SLICE = int(os.environ.get("QUIRE_ORACLE_ITEMS", "30"))
 
@@ -243,6 +249,16 @@ def test_disambiguation_matches_pandoc_and_apa(tmp_path):
     assert entries["lakens2018a"].startswith("Lakens, D., Adolfi, F. G., & Albers, C. J. (2018).")
     assert entries["mw2019"] == ("*Merriam-Webster's collegiate dictionary* (11th ed.). (2019). "
                                  "Merriam-Webster.")
+
+
+def test_every_apa_reference_type_matches_pandoc_citeproc(tmp_path):
+    """Theses, conference papers with date ranges, preprints, data sets, software, episodes,
+    podcasts, videos, newspapers, magazines, reports, group authors, web pages with retrieval
+    dates, dictionary entries, article numbers, in press, advance online, reprints."""
+    works = {item["id"]: {k: v for k, v in item.items() if k != "id"}
+             for item in json.loads(TYPES.read_text(encoding="utf-8"))}
+    assert citation_differences(works, tmp_path)[1] == []
+    assert reference_list_differences(works, tmp_path)[1] == []
 
 
 def test_public_bibliography_matches_pandoc_citeproc(tmp_path):

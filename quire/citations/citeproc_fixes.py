@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from typing import Any
 
 from . import disambiguation
 
@@ -87,6 +88,8 @@ def apply() -> None:
     model.If._is_numeric = is_numeric
 
     _suppress_substituted_text(model)
+    _groups_see_the_branch_taken(model)
+    _date_ranges_in_order(model)
     _sort_on_plain_text(model)
     disambiguation.install(model)
 
@@ -148,6 +151,115 @@ def _suppress_substituted_text(model) -> None:  # type: ignore[no-untyped-def]
         return None
 
     model.Substitute.render = render
+
+
+def _groups_see_the_branch_taken(model) -> None:  # type: ignore[no-untyped-def]
+    """A group is suppressed when the variables of the ``<choose>`` branch it took are empty.
+
+    CSL 1.0.2 ("Group"): a group that calls variables and renders none is
+    suppressed; a ``<choose>`` counts by the branch taken. citeproc-py counted
+    every branch, so a term in the taken branch passed for a variable: a thesis
+    with no number printed "(Publication)" (APA's ``identifier-number``).
+    """
+    taken: dict[int, Any] = {}
+
+    def choose(self, item, context=None, delimiter="", **kwargs):  # type: ignore[no-untyped-def]
+        taken[id(self)] = None
+        for branch in self.getchildren():
+            try:
+                text = branch.render(item, context=context, delimiter=delimiter, **kwargs)
+            except model.ConditionFailed:
+                continue
+            taken[id(self)] = branch
+            return text
+        return None
+
+    def calls(child: Any) -> bool:
+        if isinstance(child, model.Choose):
+            branch = taken.get(id(child))
+            return branch is not None and branch.calls_variable()
+        return bool(child.calls_variable())
+
+    def group(self, item, context=None, **kwargs):  # type: ignore[no-untyped-def]
+        output, called, rendered = [], False, False
+        delimiter = self.get("delimiter", "")
+        for child in self.iterchildren():
+            is_choose = isinstance(child, model.Choose)
+            called = called or (not is_choose and child.calls_variable())
+            try:
+                text = (child.render(item, context=context, delimiter=delimiter, **kwargs)
+                        if is_choose else child.render(item, context=context, **kwargs))
+            except model.VariableError:
+                continue
+            finally:
+                called = called or (is_choose and calls(child))
+            if text is not None:
+                output.append(text)
+                rendered = rendered or calls(child)
+        if output and (not called or rendered):
+            return self.join(output)
+        raise model.VariableError
+
+    model.Choose.render = choose
+    model.Group.process = group
+
+
+def _date_ranges_in_order(model) -> None:  # type: ignore[no-untyped-def]
+    """A date range keeps the date's own order of parts: "August 8–11, 2019".
+
+    citeproc-py put the differing parts first and the shared ones after
+    ("8,–11, August 2019"). CSL 1.0.2 ("Date Ranges"): the parts both dates
+    share are rendered once, in place; the differing ones as a range, without
+    the suffix of the range's first half and the prefix of its second.
+    """
+    original = model.Date.render_date_range
+
+    def render_date_range(self, date_range, show_parts=None, context=None):  # type: ignore[no-untyped-def]
+        begin, end = date_range.begin, date_range.end
+        if end.is_nil():
+            return original(self, date_range, show_parts, context)
+        try:
+            differs = next((i for i, part in enumerate(("year", "month", "day"))
+                            if getattr(begin, part) != getattr(end, part)), 3)
+        except model.VariableError:  # a part missing on one side
+            return original(self, date_range, list(show_parts), context)
+        varying = set(("year", "month", "day")[differs:])
+        parts = [p for p in self.iterchildren() if p.get("name") in show_parts]
+        pieces: list[Any] = []
+        run: list[Any] = []
+        for part in parts + [None]:
+            if part is not None and part.get("name") in varying:
+                run.append(part)
+                continue
+            if run:
+                first = _rendered(run, begin, context, ("suffix", len(run) - 1))
+                second = _rendered(run, end, context, ("prefix", 0))
+                pieces.append(first + self.unicode_character("EN DASH") + second)
+                run = []
+            if part is not None:
+                pieces.append(_rendered([part], begin, context))
+        style_context = context if self.is_locale_date() else self
+        return style_context.join([p for p in pieces if p]) if pieces else None
+
+    model.Date.render_date_range = render_date_range
+
+
+def _rendered(parts: list[Any], date: Any, context: Any,
+              dropped: tuple[str, int] | None = None) -> Any:
+    """Date parts of ``date`` joined, as citeproc-py strings, one affix ``dropped``
+    (("suffix", i): part i's suffix) at the dash of a range."""
+    text = None
+    for index, part in enumerate(parts):
+        affix = dropped[0] if dropped is not None and dropped[1] == index else None
+        saved = part.attrib.pop(affix, None) if affix else None
+        try:
+            piece = part.render(date, context)
+        finally:
+            if affix and saved is not None:
+                part.set(affix, saved)
+        if piece is not None:
+            text = piece if text is None else text + piece
+    return text if text is not None else ""
 
 
 def _sort_on_plain_text(model) -> None:  # type: ignore[no-untyped-def]
