@@ -111,9 +111,9 @@ class CitationEngine:
         self.choices: dict[str, Choice] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            self.normal = _Variant(etree.tostring(tree), data)
             data = self._disambiguate(tree, Rules.of(citation, _layout(tree)[1]), data)
             self.items = {item["id"]: item for item in data}
-            self.normal = _Variant(etree.tostring(tree), data)
             self.suppressed = _Variant(_suppress_author(tree), data)
             self.author_only = _Variant(_author_only(tree), data)
             self.retrieved = _term(self.normal, "retrieved")
@@ -121,10 +121,11 @@ class CitationEngine:
 
     def _disambiguate(self, tree: etree._ElementTree, rules: Rules,
                       data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Decide :attr:`choices`; the works still alike get year suffixes in list order."""
+        """Decide :attr:`choices`; the works still alike get year suffixes in list order
+        (and :attr:`normal` is made again with them)."""
         if not (rules.add_names or rules.add_givenname or rules.add_year_suffix):
             return data
-        variant = _Variant(etree.tostring(tree), data)
+        variant = self.normal
 
         def render(key: str, choices: dict[str, Choice]) -> str:
             with applied(choices):
@@ -134,8 +135,12 @@ class CitationEngine:
                                      list(variant.bibliography.keys), render)
         letters = {self.keys[key]: chr(ord("a") + i)
                    for keys in alike for i, key in enumerate(keys)}
-        return [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
+        if not letters:
+            return data
+        data = [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
                 else item for item in data]
+        self.normal = _Variant(etree.tostring(tree), data)
+        return data
 
     # -- citations -----------------------------------------------------------
 
