@@ -57,7 +57,7 @@ KNOWN_DIFFERENCES = {
     "typed-order": lambda text: sorted(set(re.split(r"[();,]\s*|\s+", text))),
     # APA 7 (9.8): BibTeX's "and others" is no author; pandoc prints "et al.", quire the
     # name as stored ("& others"), which item validation reports as an author to fix.
-    "and-others": lambda text: re.sub(r",? (?:&|and) others\b", " et al.", text),
+    "and-others": lambda text: re.sub(r"(,?) (?:&|and) others\b\.?", r"\1 et al.", text),
     # APA 7 (9.44-9.46): the reference list is in the order of the names as printed
     # ("Bahrick, H. P." before "Bahrick, H. P., Bahrick, P. O., ..."); pandoc sorts by the
     # given names as stored ("Harry P" after "H P"), so works whose printed authors tie or
@@ -203,13 +203,14 @@ def citation_differences(items: dict[str, dict], tmp: Path) -> tuple[int, list]:
     return len(forms), unexplained
 
 
-def printed_order_key(entry: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
-    """APA 7 (9.44-9.47): the printed names, letter by letter, the year (no date first, in
-    press last), then the title."""
+def printed_order_key(entry: str) -> tuple[tuple[tuple[str, ...], ...], str, tuple[str, ...]]:
+    """APA 7 (9.44-9.47): the printed names one by one, each letter by letter ("Bassett, D."
+    before "Bassett, D. E."), the year (no date first, in press last), then the title."""
     names, _, rest = entry.partition(" (")
     date, _, title = rest.partition(". ")
     year = {"n.d.": "0000", "in p": "9999"}.get(date[:4], date[:4])
-    return (tuple(re.findall(r"\w+", names.lower())), year,
+    authors = re.split(r"(?<=\.),\s+(?:&\s+)?", names.lower())
+    return (tuple(tuple(re.findall(r"\w+", author)) for author in authors), year,
             tuple(re.findall(r"\w+", title.lower())))
 
 

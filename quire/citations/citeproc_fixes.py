@@ -53,7 +53,13 @@ def apply() -> None:
             language = (self.get_root().get("default-locale") or "en")[:2]
         return original_case(self, text, language)
 
-    model.TextCased.case = case
+    def title_case(self, text, language=None):  # type: ignore[no-untyped-def]
+        cased = case(self, text, language)
+        if self.get("text-case") != "title" or cased is text:
+            return cased
+        return " ".join(_title_case_parts(word, self._stop_words) for word in str(cased).split(" "))
+
+    model.TextCased.case = title_case
 
     original_process = model.Names.process
 
@@ -88,10 +94,32 @@ def apply() -> None:
     model.If._is_numeric = is_numeric
 
     _suppress_substituted_text(model)
+    original_initialize = model.Name.initialize
+
+    def initialize(self, given, mark, context):  # type: ignore[no-untyped-def]
+        # a lower-case part after a hyphen ("Yen-lu") is no initial: citeproc-py
+        # printed "Y.-. lu ."; pandoc's citeproc prints "Y."
+        return original_initialize(self, LOWER_HYPHEN_PART.sub("", given), mark, context)
+
+    model.Name.initialize = initialize
     _groups_see_the_branch_taken(model)
     _date_ranges_in_order(model)
     _sort_on_plain_text(model)
     disambiguation.install(model)
+
+
+def _title_case_parts(word: str, stop_words: list[str]) -> str:
+    """Title case inside a word, as citeproc-js and pandoc do: "Data-Driven", "(Volume 3".
+
+    citeproc-py capitalises only a word's first character, so a word after a
+    hyphen or an opening parenthesis or quote stayed lower case.
+    """
+    def capital(match: re.Match[str]) -> str:
+        lead, core = match.group(1), match.group(2)
+        if core.islower() and (core not in stop_words or not lead.endswith("-")):
+            core = core[0].upper() + core[1:]
+        return lead + core
+    return WORD_PART.sub(capital, word)
 
 
 def _suppress_substituted_text(model) -> None:  # type: ignore[no-untyped-def]
@@ -324,6 +352,12 @@ DATE_VARIABLES = ("accessed", "available_date", "event_date", "issued", "origina
 
 #: Between two names, and between family and given name, in a sort key.
 NAME_BREAK, PART_BREAK = "\x01", "\x02"
+
+#: A given name's part after a hyphen that starts lower case.
+LOWER_HYPHEN_PART = re.compile(r"-[a-z\u00df-\u00ff]\w*")
+
+#: A part of a word after a hyphen, or after the opening punctuation that starts the word.
+WORD_PART = re.compile(r"((?:^[(\[\u201c\u2018\"']+)|(?<=\w)-)([^\W\d_][\w']*)")
 
 #: HTML markup in citeproc-py's rendered text.
 MARKUP = re.compile(r"<[^>]+>")
