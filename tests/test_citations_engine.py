@@ -77,6 +77,17 @@ def test_date_ranges_keep_the_order_of_their_parts(begin, end, expected):
     assert entry.startswith(f"Evans, A. {expected}.")
 
 
+def test_title_case_reaches_inside_words_and_given_names_initialise():
+    """Container titles in title case: "Data-Driven", "(Volume 3"; "Yen-lu" is "Y." (9.25)."""
+    item = {"type": "paper-conference", "title": "Petals",
+            "container-title": "Proceedings of the data-driven meeting (volume 3: demos)",
+            "author": [{"family": "Chow", "given": "Yen-lu"}], "page": "1-2",
+            "issued": {"date-parts": [[2013]]}}
+    entry = CitationEngine(apa(), {"p": item}).bibliography(["p"])[0][1]
+    assert entry == ("Chow, Y. (2013). Petals. *Proceedings of the Data-Driven Meeting (Volume "
+                     "3: Demos)*, 1\u20132.")
+
+
 def test_reference_list_sorts_names_as_names():
     """APA 7 (9.44-9.46): "Badre & Wagner" after "Badre, Poldrack"; "Stuss, D." first."""
     def article(key, *names):
