@@ -10,18 +10,29 @@ each is closed:
 - Variables used in a ``<substitute>`` are not suppressed in the rest of the
   entry (CSL 1.0.2, "Substitution"): an edited book repeats its editors, "Decety,
   J., & Ickes, W. (Eds.). (2009). *Title* (J. Decety & W. Ickes, Eds.)." Fixed
-  here: ``<names>`` skips the roles its layout has already substituted.
+  here: ``<names>`` skips the roles its layout has already substituted, and
+  every text and number variable a substitute rendered (through macros too)
+  is suppressed with its label: a work without an author names its title once.
+- CSL 1.0.2 name and date variables it does not know (``director``, ``host``,
+  ``available-date``, ...) were read as strings and stopped the book.
+- A ``<group>`` counts every branch of a ``<choose>``, not the one taken;
+  date ranges put the differing parts first; title case stops at hyphens and
+  opening parentheses; a lower-case part after a hyphen becomes ". lu .";
+  sort keys compare markup, "&" and name punctuation, and lose the sort's
+  name options inside nested macros. Fixed here, each in its own function.
 - ``is-numeric="locator"`` looks for a ``locator`` field in the reference, not
   at the citation's locator: "(…, 2004, chap. 2)" lost its label "Chapter".
   Fixed here.
-- No year-suffix disambiguation, no author-in-text or suppress-author modes,
+- No disambiguation: :mod:`quire.citations.disambiguation` (its ``Name``
+  patch is installed here).
+- No author-in-text or suppress-author modes,
   no ``collapse="year"``, and punctuation doubled at affix boundaries
   ("goes?."): handled in :mod:`quire.citations.engine`, from the style's own
   attributes and the locale's terms.
 - The bibliography comes out in registration order unless
   ``CitationStylesBibliography.sort`` is called: the engine calls it.
 
-:func:`apply` installs the three patches once; they change behaviour only where
+:func:`apply` installs the patches once; they change behaviour only where
 citeproc-py disagrees with the specification.
 """
 
@@ -37,7 +48,7 @@ from . import disambiguation
 
 @functools.cache
 def apply() -> None:
-    """Patch citeproc-py's label text case, substitution suppression and numeric locators."""
+    """Patch citeproc-py where it departs from CSL 1.0.2 (the module's list)."""
     import citeproc
     from citeproc import model
 

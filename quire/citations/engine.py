@@ -11,16 +11,17 @@ own XML and the locale's terms (no style's wording is written in Python):
   suppress-author variant drops every ``<names>``, and the author-only variant
   keeps only the ``<names>``, with ``and="symbol"`` turned into ``and="text"``
   (running text says "and", the locale's term; parentheses keep "&").
-- *year suffixes*, when the citation element asks for
-  ``disambiguate-add-year-suffix``: works whose citations would read the same
-  get "a", "b", ... in bibliography order, through the ``year-suffix``
+- *disambiguation* (:mod:`~.disambiguation` decides it from the citation
+  element's attributes): names added, initials, and for the works still
+  alike "a", "b", ... in bibliography order, through the ``year-suffix``
   variable, so the style decides where the letter goes.
 - ``collapse="year"``: consecutive works by the same names are joined with
   ``cite-group-delimiter`` ("Koriat, 2008a, 2008b").
 - the bibliography is sorted with the style's ``<sort>``; doubled punctuation
   is collapsed; a URL is not introduced by the "retrieved" term when the work
   has no access date (CSL styles write "Retrieved <date>, from"; with no date
-  the term is left dangling).
+  the term is left dangling); a comma or period after a closing quote moves
+  inside it when the locale's ``punctuation-in-quote`` is true.
 
 Items are CSL-JSON dicts keyed by citation key. Output is Pandoc Markdown:
 each cited work's text links to ``#ref-<key>``, its reference-list entry.
