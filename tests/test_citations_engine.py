@@ -121,3 +121,26 @@ def test_a_broken_style_is_the_style_s_error(tmp_path):
         make_engine(style, {"film": FILM})
     assert error.value.location == SourceLocation(style)
     assert "citation style cannot be used" in error.value.message
+
+
+def test_a_book_citing_an_unformattable_item_stops_at_the_item(tmp_path):
+    """The build reports the item's file and line, exits non-zero, and shows no traceback."""
+    import json
+    import shutil
+
+    from conftest import BOOKS, run_cli
+
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "citations", root)
+    references = root / "bibliography" / "references.json"
+    items = json.loads(references.read_text(encoding="utf-8"))
+    items.append({"id": "broken", "type": "book", "title": "Broken", "author": "Jane Doe"})
+    references.write_text(json.dumps(items, indent=2) + "\n", encoding="utf-8")
+    opening = references.read_text(encoding="utf-8").splitlines().index('    "id": "broken",')
+    with open(root / "manuscript" / "chapters" / "03-alike.md", "a", encoding="utf-8") as text:
+        text.write("\nA work the style cannot format [@broken].\n")
+    result = run_cli("--project", root, "build", "--format", "epub")
+    assert result.code == 1
+    assert (f"references.json:{opening}: error: reference 'broken' cannot be formatted with "
+            "the citation style 'apa'") in result.err  # the line of the item's "{"
+    assert "Traceback" not in result.err and "style cannot be used" not in result.err
