@@ -26,7 +26,7 @@ fuzz: $(STAMP)
 
 # --- citation oracle (apaengine) ---
 # quire's citations against pandoc's citeproc over every work of tests/corpus/cdl-slice.bib
-# (640 works); `make test` compares the first 30.
+# (640 works); `make test` compares the first 80.
 .PHONY: oracle
 oracle: $(STAMP)
 	QUIRE_ORACLE_ITEMS=0 $(PY) -m pytest -q -s tests/test_citations_oracle.py -k public

@@ -41,7 +41,7 @@ CDL = Path(__file__).parent / "corpus" / "cdl-slice.bib"
 #: One work of each reference type APA 7 shows (chapter 10), as CSL-JSON.
 TYPES = Path(__file__).parent / "corpus" / "apa-types.json"
 #: Works of the public bibliography compared by ``make test`` (0: all, ``make oracle``).
-SLICE = int(os.environ.get("QUIRE_ORACLE_ITEMS", "30"))
+SLICE = int(os.environ.get("QUIRE_ORACLE_ITEMS", "80"))
 
 #: What pandoc's citeproc does differently, and how to turn its text into quire's.
 KNOWN_DIFFERENCES = {
