@@ -36,6 +36,14 @@ a11y: $(STAMP)
 reference-docx: $(STAMP)
 	$(PY) scripts/make_reference_docx.py --sample-too
 
+
+# --- citation oracle (apaengine) ---
+# quire's citations against pandoc's citeproc over every work of tests/corpus/cdl-slice.bib
+# (640 works); `make test` compares the first 80.
+.PHONY: oracle
+oracle: $(STAMP)
+	QUIRE_ORACLE_ITEMS=0 $(PY) -m pytest -q -s tests/test_citations_oracle.py -k public
+
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD
 NEW ?= WORKTREE

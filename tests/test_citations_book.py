@@ -1,7 +1,10 @@
 """APA 7 citations end to end: every form in EPUB, DOCX and PDF, the reference list, the links.
 
 The book is ``tests/books/citations``; the expected strings are APA 7 as the
-Publication Manual prints it (7th ed., sections 8.10-8.36 and chapter 9).
+Publication Manual prints it (7th ed., sections 8.10-8.36 and chapter 9), among
+them the disambiguation of 8.18-8.20 (names added, then initials), a work
+without an author (9.12), an editor and a translator of an authored book
+(9.40, 10.2), a reprinted work (8.15) and a film with its director (10.12).
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ IN_TEXT = [
     "a particle in running text, van IJzendoorn et al. (1999), and in parentheses "
     "(van IJzendoorn et al., 1999).",
     "No date at all (U.S. Census Bureau, n.d.).",
+    "Two teams led by the same author in one year (Lakens, Adolfi, et al., 2018; Lakens, "
+    "Scheel, et al., 2018), and one of them in running text, Lakens, Scheel, et al. (2018).",
+    "Two authors who share a family name, (J. Halpern et al., 2001) and (S. D. Halpern et al., "
+    "2002), and in running text S. D. Halpern et al. (2002).",
+    "A dictionary without an author (Merriam-Webster's Collegiate Dictionary, 2019), an "
+    "article without author or date (\u201cStress in America,\u201d n.d.), an edited book by "
+    "its author (Meadows, 2008), a film (McTiernan, 1988), and a translated classic (Freud, "
+    "1900/2010).",
     "Write to author@example.org or see https://example.org/@handle and "
     "https://example.org/a@b: none of these is a citation.",
 ]
@@ -41,14 +52,28 @@ REFERENCES = [
     "dysfunction to many of the leading causes of death in adults: The Adverse Childhood "
     "Experiences (ACE) Study. American Journal of Preventive Medicine, 14(4), 245\u2013258. "
     "https://doi.org/10.1016/S0749-3797(98)00017-8",
+    "Freud, S. (2010). The interpretation of dreams (J. Strachey, Trans.). Basic Books. "
+    "(Original work published 1900)",
+    "Halpern, J., Arnold, R. M., & Cohen, L. M. (2001). Informed consent. Journal A, 1.",
+    "Halpern, S. D., Karlawish, J. H. T., & Berlin, J. A. (2002). Harms of underpowered "
+    "trials. Journal B, 2.",
     "Koriat, A. (2008a). Easy comes, easy goes? The link between learning and remembering and "
     "its exploitation in metacognition. Memory & Cognition, 36(2), 416\u2013428. "
     "https://doi.org/10.3758/MC.36.2.416",
     "Koriat, A. (2008b). Subjective confidence in one's answers: The consensuality principle. "
     "Journal of Experimental Psychology: Learning, Memory, and Cognition, 34(4), 945\u2013959. "
     "https://doi.org/10.1037/0278-7393.34.4.945",
+    "Lakens, D., Adolfi, F. G., & Albers, C. J. (2018). Justify your alpha. Nature Human "
+    "Behaviour, 2, 168\u2013171.",
+    "Lakens, D., Scheel, A. M., & Isager, P. M. (2018). Equivalence testing: A tutorial. "
+    "Advances in Methods and Practices in Psychological Science, 1(2), 259\u2013269.",
+    "McTiernan, J. (Director). (1988). Die hard [Film]. 20th Century Fox.",
+    "Meadows, D. H. (2008). Thinking in systems: A primer (D. Wright, Ed.). Chelsea Green "
+    "Publishing.",
+    "Merriam-Webster's collegiate dictionary (11th ed.). (2019). Merriam-Webster.",
     "Rizzolatti, G., & Craighero, L. (2004). The mirror-neuron system. Annual Review of "
     "Neuroscience, 27, 169\u2013192. https://doi.org/10.1146/annurev.neuro.27.070203.144230",
+    "Stress in America. (n.d.). Monitor on Psychology.",
     "U.S. Census Bureau. (n.d.). U.S. and world population clock. U.S. Department of Commerce. "
     "https://www.census.gov/popclock/",
     "van IJzendoorn, M. H., Schuengel, C., & Bakermans-Kranenburg, M. J. (1999). Disorganized "
@@ -61,7 +86,9 @@ REFERENCES = [
 
 #: Italic parts of the reference list, as APA 7 sets them (titles of books, journals, volumes).
 ITALICS = ["The social neuroscience of empathy", "American Journal of Preventive Medicine",
-           "14", "Memory & Cognition", "U.S. and world population clock", "27"]
+           "14", "Memory & Cognition", "U.S. and world population clock", "27",
+           "Merriam-Webster\u2019s collegiate dictionary", "Die hard", "Thinking in systems: A primer",
+           "The interpretation of dreams"]
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,17 @@ own XML and the locale's terms (no style's wording is written in Python):
   suppress-author variant drops every ``<names>``, and the author-only variant
   keeps only the ``<names>``, with ``and="symbol"`` turned into ``and="text"``
   (running text says "and", the locale's term; parentheses keep "&").
-- *year suffixes*, when the citation element asks for
-  ``disambiguate-add-year-suffix``: works whose citations would read the same
-  get "a", "b", ... in bibliography order, through the ``year-suffix``
+- *disambiguation* (:mod:`~.disambiguation` decides it from the citation
+  element's attributes): names added, initials, and for the works still
+  alike "a", "b", ... in bibliography order, through the ``year-suffix``
   variable, so the style decides where the letter goes.
 - ``collapse="year"``: consecutive works by the same names are joined with
   ``cite-group-delimiter`` ("Koriat, 2008a, 2008b").
 - the bibliography is sorted with the style's ``<sort>``; doubled punctuation
   is collapsed; a URL is not introduced by the "retrieved" term when the work
   has no access date (CSL styles write "Retrieved <date>, from"; with no date
-  the term is left dangling).
+  the term is left dangling); a comma or period after a closing quote moves
+  inside it when the locale's ``punctuation-in-quote`` is true.
 
 Items are CSL-JSON dicts keyed by citation key. Output is Pandoc Markdown:
 each cited work's text links to ``#ref-<key>``, its reference-list entry.
@@ -39,6 +40,7 @@ from typing import Any
 from lxml import etree
 
 from . import citeproc_fixes
+from .disambiguation import Choice, Rules, applied, decide
 from .markdown import GT, LT, html_to_markdown
 
 NS = "http://purl.org/net/xbiblio/csl"
@@ -107,27 +109,39 @@ class CitationEngine:
         self.group_delimiter = citation.get("cite-group-delimiter", ", ")
         self.after_collapse = citation.get("after-collapse-delimiter", self.delimiter)
         data = [_for_citeproc(key, item) for key, item in sorted(items.items())]
+        self.choices: dict[str, Choice] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if citation.get("disambiguate-add-year-suffix") == "true":
-                data = self._add_year_suffixes(tree, data)
-            self.items = {item["id"]: item for item in data}
             self.normal = _Variant(etree.tostring(tree), data)
+            data = self._disambiguate(tree, Rules.of(citation, _layout(tree)[1]), data)
+            self.items = {item["id"]: item for item in data}
             self.suppressed = _Variant(_suppress_author(tree), data)
             self.author_only = _Variant(_author_only(tree), data)
             self.retrieved = _term(self.normal, "retrieved")
+            self.quote_punctuation = _quote_punctuation(self.normal)
 
-    def _add_year_suffixes(self, tree: etree._ElementTree,
-                           data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        variant = _Variant(etree.tostring(tree), data)
-        order = [self.keys[k] for k in variant.bibliography.keys]
-        alike: dict[str, list[str]] = {}
-        for key in order:
-            alike.setdefault(variant.cite([(key, None)]), []).append(key)
-        letters = {key: chr(ord("a") + i)
-                   for keys in alike.values() if len(keys) > 1 for i, key in enumerate(keys)}
-        return [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
+    def _disambiguate(self, tree: etree._ElementTree, rules: Rules,
+                      data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Decide :attr:`choices`; the works still alike get year suffixes in list order
+        (and :attr:`normal` is made again with them)."""
+        if not (rules.add_names or rules.add_givenname or rules.add_year_suffix):
+            return data
+        variant = self.normal
+
+        def render(key: str, choices: dict[str, Choice]) -> str:
+            with applied(choices):
+                return variant.cite([(key, None)])
+
+        self.choices, alike = decide(rules, {item["id"].lower(): item for item in data},
+                                     list(variant.bibliography.keys), render)
+        letters = {self.keys[key]: chr(ord("a") + i)
+                   for keys in alike for i, key in enumerate(keys)}
+        if not letters:
+            return data
+        data = [dict(item, **{"year-suffix": letters[item["id"]]}) if item["id"] in letters
                 else item for item in data]
+        self.normal = _Variant(etree.tostring(tree), data)
+        return data
 
     # -- citations -----------------------------------------------------------
 
@@ -147,9 +161,16 @@ class CitationEngine:
         return self._memo[memo_key]
 
     def _render_pieces(self, variant: _Variant, cites: list[Cite]) -> list[tuple[int, str]]:
-        html = variant.cite([(c.key, c) for c in cites])
-        markdown = html_to_markdown(html)
+        with applied(self.choices):
+            html = variant.cite([(c.key, c) for c in cites])
+        markdown = self._punctuate(html_to_markdown(html))
         return [(int(i), text.strip()) for i, text in _PIECE.findall(markdown)]
+
+    def _punctuate(self, markdown: str) -> str:
+        """A comma or period after a closing quote goes inside it, if the locale says so."""
+        if self.quote_punctuation is None:
+            return markdown
+        return self.quote_punctuation.sub(r"\2\1", markdown)
 
     def _parenthetical(self, cites: list[Cite]) -> str:
         # A prefix on the first work typed and a suffix on the last introduce and close the
@@ -217,7 +238,7 @@ class CitationEngine:
             self._rendered = []
             for lowered, entry in zip(self.normal.bibliography.keys, entries):
                 key = self.keys[lowered]
-                text = html_to_markdown(entry)
+                text = self._punctuate(html_to_markdown(entry))
                 if self.retrieved and "accessed" not in self.items[key]:
                     text = re.sub(rf"(?i)\b{re.escape(self.retrieved)}\s+(?=<https?://)", "",
                                   text)
@@ -307,6 +328,20 @@ def _author_only(tree: etree._ElementTree) -> bytes:
         if element.get("and") == "symbol":
             element.set("and", "text")
     return etree.tostring(root)
+
+
+def _quote_punctuation(variant: _Variant) -> re.Pattern[str] | None:
+    """The closing quote and a comma or period after it, when the locale's
+    ``punctuation-in-quote`` is true (en-US: "Title," n.d.); None otherwise."""
+    layout = variant.style.root.citation.layout
+    try:
+        wanted = str(layout.get_locale_option("punctuation-in-quote")).lower() == "true"
+    except Exception:  # the locale does not set it
+        return None
+    close = _term(variant, "close-quote")
+    if not wanted or not close:
+        return None
+    return re.compile(f"({re.escape(close)})([,.])")
 
 
 def _term(variant: _Variant, name: str) -> str:

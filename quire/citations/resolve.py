@@ -34,25 +34,60 @@ def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationG
     cited = list(dict.fromkeys(item.key for _, groups in found for g in groups for item in g.items))
     if not cited:
         return ResolvedCitations(list(chapters), [])
-    engine = make_engine(csl_path, {key: bibliography.item(key) for key in cited})
+    items = {key: bibliography.item(key) for key in cited}
+    engine = make_engine(csl_path, items, bibliography.locations)
     resolved = []
     for chapter, groups in found:
         body = chapter.body
         for group in reversed(groups):
             cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
                      for i in group.items]
-            body = body[:group.start] + engine.cite(cites, group.narrative) + body[group.end:]
+            try:
+                text = engine.cite(cites, group.narrative)
+            except Exception as exc:  # citeproc-py on a value it cannot format
+                raise _item_error(cites[0].key, exc, bibliography.locations, csl_path) from None
+            body = body[:group.start] + text + body[group.end:]
         resolved.append(dataclasses.replace(chapter, body=body))
     return ResolvedCitations(resolved, engine.bibliography(cited), engine)
 
 
-def make_engine(csl_path: Path, items: dict) -> CitationEngine:
-    """A citation engine for the style; a style citeproc-py cannot use is the user's error."""
+def make_engine(csl_path: Path, items: dict,
+                locations: dict[str, SourceLocation] | None = None) -> CitationEngine:
+    """A citation engine for the style, every item's entry and citation rendered once.
+
+    A style citeproc-py cannot use is the style's error; an item it cannot
+    format is that item's error, at the item's location (or named by its key).
+    """
     try:
-        return CitationEngine(csl_path, items)
-    except Exception as exc:  # citeproc-py and lxml raise many kinds on a broken style
+        engine = CitationEngine(csl_path, items)
+        engine.bibliography(list(items))
+        for key in items:
+            engine.short_form(key)
+        return engine
+    except Exception as exc:  # citeproc-py and lxml raise many kinds
+        failure = exc
+    try:
+        CitationEngine(csl_path, {})
+    except Exception as exc:
         raise QuireError(f"the citation style cannot be used: {exc}",
                          SourceLocation(csl_path)) from None
+    for key, item in items.items():
+        try:
+            alone = CitationEngine(csl_path, {key: item})
+            alone.bibliography([key])
+            alone.short_form(key)
+        except Exception as exc:
+            raise _item_error(key, exc, locations or {}, csl_path) from None
+    raise QuireError(f"the citations cannot be formatted with this style: {failure}",
+                     SourceLocation(csl_path)) from None
+
+
+def _item_error(key: str, exc: Exception, locations: dict[str, SourceLocation],
+                csl_path: Path) -> QuireError:
+    """The error of a work the style cannot format, at the work's own location."""
+    where = locations.get(key)
+    return QuireError(f"reference '{key}' cannot be formatted with the citation style "
+                      f"'{csl_path.stem}': {type(exc).__name__}: {exc}", where)
 
 
 def references_markdown(references: list[tuple[str, str]], heading: str) -> str:
