@@ -2,7 +2,9 @@
 
 A chapter is a Markdown file in ``manuscript/chapters/`` whose name starts with
 its number (``09-neurological-architecture.md``) and whose first heading
-(``# Title``) is its title. ``book.yaml`` may list the files instead, to fix the
+(``# Title {#id .class}``) is its title; the heading's id and classes are kept
+(``.unnumbered`` or ``-``: front or back matter, whose file number only orders
+it; ``.appendix``: one of the author's own appendices). ``book.yaml`` may list the files instead, to fix the
 order. Optional YAML front matter may override ``title`` and ``number``.
 """
 
@@ -19,7 +21,7 @@ from .yamlsource import key_line
 
 CHAPTER_DIR = Path("manuscript") / "chapters"
 _NUMBER = re.compile(r"^(\d+)(?:[-_ .]|$)")
-_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{[^}]*\})?(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+\{(?P<attrs>[^}]*)\})?(?:[ \t]+#+)?[ \t]*$")
 
 
 def chapter_files(config: BookConfig) -> list[ChapterRef]:
@@ -49,6 +51,8 @@ def read_chapters(config: BookConfig) -> list[Chapter]:
             errors.append(exc)
     seen: dict[int, Chapter] = {}
     for chapter in chapters:
+        if not chapter.numbered:  # front or back matter: its file number only orders it
+            continue
         if chapter.number in seen:
             errors.append(QuireError(
                 f"chapter number {chapter.number} is also used by '{seen[chapter.number].path.name}'",
@@ -72,12 +76,26 @@ def read_chapter(path: Path) -> Chapter:
         if match:
             title = str(meta.get("title") or match.group("title")).strip()
             body = "\n".join(lines[index + 1:])
-            return Chapter(path, number, title, index + 1, body, index + 2)
+            ident, classes = heading_attributes(match.group("attrs") or "")
+            return Chapter(path, number, title, index + 1, body, index + 2, ident, classes)
         if line.strip() and not line.startswith("<!--"):
             raise QuireError("a chapter must open with its title as a '# ' heading",
                              SourceLocation(path, index + 1))
     raise QuireError("no '# ' heading: a chapter needs its title as a level-1 heading",
                      SourceLocation(path, body_start))
+
+
+def heading_attributes(attrs: str) -> tuple[str | None, tuple[str, ...]]:
+    """The id and classes of a Pandoc attribute block's text (``#sec-intro .unnumbered``)."""
+    ident, classes = None, []
+    for word in attrs.split():
+        if word.startswith("#") and len(word) > 1:
+            ident = word[1:]
+        elif word.startswith(".") and len(word) > 1:
+            classes.append(word[1:])
+        elif word == "-":
+            classes.append("unnumbered")
+    return ident, tuple(classes)
 
 
 def _number(path: Path, meta: dict, node: object) -> int:

@@ -29,11 +29,23 @@ class Chapter:
     heading_line: int
     body: str
     body_line: int
+    ident: str | None = None  # the heading's own id (``# Title {#sec-intro}``)
+    classes: tuple[str, ...] = ()  # the heading's classes (``unnumbered``, ``appendix``)
 
     @property
     def anchor(self) -> str:
-        """The id of the chapter's heading in every output format."""
+        """The id of the chapter's heading in every output format: its own, or ``chapter-N``."""
+        return self.ident or self.alias
+
+    @property
+    def alias(self) -> str:
+        """quire's own id for the chapter, ``chapter-N``, kept as an alias of its own id."""
         return f"chapter-{self.number}"
+
+    @property
+    def numbered(self) -> bool:
+        """False for front and back matter (``{.unnumbered}``, ``{-}``) and own appendices."""
+        return not {"unnumbered", "appendix"} & set(self.classes)
 
     @property
     def heading(self) -> str:

@@ -27,6 +27,7 @@ from .citations.keys import check_citation_keys, cited, citation_groups
 from .citations.syntax import CitationGroup
 from .citations.style import style_path
 from .config import BookConfig, load_config
+from .crossref import check_crossrefs
 from .entries.store import load_bibliography
 from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
@@ -71,6 +72,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     groups = citation_groups(with_passages)
     citations = cited(groups)
     errors = check_chapter_resources(with_passages, config.root)
+    errors += check_crossrefs(with_passages, bibliography, config.crossref)  # (crossref)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)
