@@ -9,7 +9,8 @@ once on the tree every format is rendered from, turns it into the caption:
 - ``plain``: "Figure 3.2: Title" on one line.
 
 A Quarto figure written as a div (``::: {#fig-x}`` holding the image, its last
-paragraph the caption) becomes a real figure; an equation gets its number
+paragraph the caption) becomes a real figure; a figure's id moves to a div
+around it (see :func:`_anchored`); an equation gets its number
 beside it, inside the formula (``x = y \\qquad (3.2)``), so MathML, Word and
 Typst all show it. The attribute is removed, so no output carries it.
 """
@@ -51,6 +52,7 @@ def _walk(node: Any, style: str) -> Any:
         label = _take_label(node["c"][0]) or _image_label(node["c"][2])
         if label:
             node["c"][1] = _caption(node["c"][1], label, style)
+            return _anchored(node)
     elif kind == "Table":
         label = _take_label(node["c"][0])
         if label:
@@ -118,10 +120,18 @@ def _labelled_div(div: Node, label: str, style: str) -> Node:
         figure = blocks[0]
         figure["c"][0] = attr
         figure["c"][1] = _caption(figure["c"][1], label, style)
-        return figure
+        return _anchored(figure)
     if len(blocks) > 1 and blocks[-1].get("t") == "Para":
         body, caption_blocks = blocks[:-1], [blocks[-1]]
     else:
         body, caption_blocks = blocks, []
     caption = _caption([None, caption_blocks], label, style)
-    return {"t": "Figure", "c": [attr, caption, body]}
+    return _anchored({"t": "Figure", "c": [attr, caption, body]})
+
+
+def _anchored(figure: Node) -> Node:
+    """The figure inside a div that carries its id: pandoc's EPUB writer does not know a
+    figure's own id when it points links at the chapter file holding it."""
+    ident, classes, pairs = figure["c"][0]
+    figure["c"][0] = ["", classes, pairs]
+    return {"t": "Div", "c": [[ident, [], []], [figure]]}

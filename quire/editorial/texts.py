@@ -72,7 +72,7 @@ def editor_texts(book: AssembledBook, ast: bytes, epoch: int, cache: ContentCach
     cached = cache.get("plain", key)
     if cached is None:
         tree = json.loads(ast)
-        tree["blocks"] = inline_notes(tree["blocks"])
+        tree["blocks"] = figures_as_captions(inline_notes(tree["blocks"]))
         marker = {"t": "Para", "c": [{"t": "Str", "c": _SPLIT}]}
         blocks: list[object] = []
         following = 1  # the part whose opening heading comes next
@@ -102,6 +102,20 @@ def opening_id(markdown: str) -> str | None:
     """The id of the first level-1 heading of a part's Markdown (``# Title {#id …}``)."""
     found = _OPENING.search(markdown)
     return found.group(1) if found else None
+
+
+def figures_as_captions(node: object) -> object:
+    """The tree with each figure replaced by its (numbered) caption: the plain writer would
+    print only the image's description."""
+    if isinstance(node, list):
+        return [figures_as_captions(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("t") == "Figure":
+            caption = [{"t": "Para", "c": block["c"]} for block in node["c"][1][1]
+                       if block.get("t") in ("Plain", "Para")]
+            return {"t": "Div", "c": [["", [], []], caption]}
+        return {k: figures_as_captions(v) for k, v in node.items()}
+    return node
 
 
 def inline_notes(node: object) -> object:
