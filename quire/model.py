@@ -47,11 +47,6 @@ class Chapter:
         """False for front and back matter (``{.unnumbered}``, ``{-}``) and own appendices."""
         return not {"unnumbered", "appendix"} & set(self.classes)
 
-    @property
-    def heading(self) -> str:
-        """The heading as the book prints it."""
-        return f"Chapter {self.number}: {self.title}"
-
 
 @dataclass(frozen=True)
 class Section:

@@ -6,7 +6,7 @@ its *kind* comes from its prefix, Quarto's (``fig-``) or pandoc-crossref's
 (``fig:``): ``figure``, ``table``, ``equation``; any other id is a plain
 *anchor*. A *heading* is an ATX heading of the chapter's body, with its own id
 or the one pandoc derives from its text (:func:`auto_identifier`). A *link* is
-``[text](#id)``; a *reference link* is ``[text][Heading]`` or ``[Heading]``,
+``[text](#id)``; an *outward link* leaves the book (``[text](https://…)``); a *reference link* is ``[text][Heading]`` or ``[Heading]``,
 which Pandoc resolves to a heading of that text.
 
 Only the text outside code is scanned (:func:`quire.citations.syntax.mask`).
@@ -30,6 +30,8 @@ _ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}#.][^\s}]*)")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+\{(?P<attrs>[^{}\n]*)\})?"
                       r"(?:[ \t]+#+)?[ \t]*$", re.M)
 _LINK = re.compile(r"(?<!\\)\]\(#(?P<id>[^)\s]*)\)")
+_OUTWARD = re.compile(r"(?<!\\)\]\((?P<target>[^)\s#<][^)\s]*)(?:\s+\"[^\"\n]*\")?\)"
+                      r"|(?<!\\)<(?P<auto>[A-Za-z][\w+.-]*:[^>\s]*)>")
 _REF_LINK = re.compile(r"(?<![!\]\\])\[(?P<text>[^\[\]\n^@]+)\](?:\[(?P<ref>[^\[\]\n]*)\])?"
                        r"(?![(\[{:])")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<ref>[^\]\n]+)\]:", re.M)
@@ -80,6 +82,20 @@ class ChapterScan:
     headings: tuple[Heading, ...]
     links: tuple[Link, ...]
     definitions: frozenset[str]  # normalised texts of ``[ref]: url`` definitions
+    outward: tuple[Link, ...] = ()  # links out of the book: ``[text](https://…)``, ``<https://…>``
+
+
+def _is_image(text: str, close: int) -> bool:
+    """Whether the ``]`` at ``close`` ends an image's description (``![…](…)``)."""
+    depth = 0
+    for index in range(close - 1, max(-1, close - 5000), -1):
+        if text[index] == "]" and text[index - 1:index] != "\\":
+            depth += 1
+        elif text[index] == "[" and text[index - 1:index] != "\\":
+            if depth == 0:
+                return text[index - 1:index] == "!"
+            depth -= 1
+    return False
 
 
 def kind_of(ident: str) -> str:
@@ -127,7 +143,7 @@ def scan_chapter(chapter: Chapter) -> ChapterScan:
         if kind == "equation" and _DISPLAY_MATH_END.search(before):
             opening = before.rstrip()[:-2].rfind("$$")
             math_start = opening if opening >= 0 else None
-        labels.append(Label(ident, kind, where(match.start() + found.start("id") - 1),
+        labels.append(Label(ident, kind, where(match.start() + found.start("id")),  # the "#"
                             match.start(), match.end(), math_start))
     links = [Link(m.group("id"), "", where(m.start() + 2), m.start(), m.end(), False)
              for m in _LINK.finditer(masked)]
@@ -138,8 +154,16 @@ def scan_chapter(chapter: Chapter) -> ChapterScan:
         links.append(Link(target, match.group("text"), where(match.start()), match.start(),
                           match.end(), True, explicit))
     definitions = frozenset(normalise(m.group("ref")) for m in _DEFINITION.finditer(masked))
+    outward = []
+    for match in _OUTWARD.finditer(masked):
+        if match.group("target") and _is_image(masked, match.start()):
+            continue  # an image: its file is checked with the chapter's other resources
+        name = "target" if match.group("target") else "auto"
+        outward.append(Link(match.group(name), "", where(match.start(name)), match.start(),
+                            match.end(), False))
     return ChapterScan(tuple(labels), tuple(headings),
-                       tuple(sorted(links, key=lambda link: link.start)), definitions)
+                       tuple(sorted(links, key=lambda link: link.start)), definitions,
+                       tuple(outward))
 
 
 def normalise(text: str) -> str:

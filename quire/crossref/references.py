@@ -89,7 +89,28 @@ def check_links(chapters: list[Chapter], index: BookIndex,
                 errors.append(QuireError(
                     f"unknown link reference '{link.target}': no heading and no definition "
                     f"'[{link.target}]: …' of that name", link.location))
+        errors += [QuireError(problem, link.location) for link in scan.outward
+                   if (problem := outward_problem(link.target))]
     return errors
+
+
+#: A host name: labels of letters, digits and hyphens, with at least one dot (or localhost).
+_HOST = re.compile(r"^(?:[\w-]+\.)+[\w-]+\.?(?::\d+)?$|^localhost(?::\d+)?$|^\[[0-9a-fA-F:.]+\]")
+
+
+def outward_problem(target: str) -> str | None:
+    """Why a link out of the book goes nowhere in an e-book, or None: an EPUB holds no files
+    a relative link could reach, and a web address needs a host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    if not parts.scheme or len(parts.scheme) == 1:  # (a Windows drive letter is no scheme)
+        hint = f" (did you mean 'https://{target}'?)" if _HOST.match(target.split("/")[0]) else ""
+        return (f"link to '{target}' goes nowhere in the book: a link needs a web address "
+                f"(https://…) or a label of the book (#id){hint}")
+    if parts.scheme.lower() in ("http", "https", "ftp") and not _HOST.match(parts.netloc):
+        return f"link to '{target}' is not a web address: it names no host"
+    return None
 
 
 def _suggest(key: str, known: list[str], mark: str = "") -> str:
