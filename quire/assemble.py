@@ -47,7 +47,9 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
     with_refs, groups = resolve_crossrefs(chapters, groups, index)
     resolved = resolve_citations(with_refs, groups, bibliography, csl_path)
     citations = cited(groups)
-    texts = {chapter.path: chapter_markdown(chapter, index.roles[chapter.path], config)
+    texts = {chapter.path: chapter_markdown(chapter, index.roles[chapter.path],
+                                            index.anchors[chapter.path],
+                                            index.aliases[chapter.path], config)
              for chapter in resolved.chapters}
     ordered = book_order(chapters)
     body = [ch for ch in ordered if index.roles[ch.path].name != "appendix"]
@@ -76,16 +78,15 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
                          config.root, tuple(named))
 
 
-def chapter_markdown(chapter: Chapter, role: Role, config: BookConfig) -> str:
-    """A chapter as the book holds it: its heading (own id kept, ``chapter-N`` beside it) and
-    its body."""
+def chapter_markdown(chapter: Chapter, role: Role, anchor: str, aliases: tuple[str, ...],
+                     config: BookConfig) -> str:
+    """A chapter as the book holds it: its heading (its own id kept; ``chapter-N``, or the id
+    pandoc would derive from the title, beside it as empty divs) and its body."""
     classes = {"main": ".chapter", "appendix": ".chapter .appendix"}.get(
         role.name, f".unnumbered .{role.name}matter" if role.name != "interlude" else ".unnumbered")
-    heading = f"# {chapter_heading(chapter, role, config.crossref)} {{#{chapter.anchor} {classes}}}"
-    alias = ""
-    if chapter.anchor != chapter.alias and role.name == "main":
-        alias = f"::: {{#{chapter.alias}}}\n:::\n\n"  # quire's own id, for older links
-    return f"{heading}\n\n{alias}{chapter.body.strip()}\n"
+    heading = f"# {chapter_heading(chapter, role, config.crossref)} {{#{anchor} {classes}}}"
+    divs = "".join(f"::: {{#{alias}}}\n:::\n\n" for alias in aliases)
+    return f"{heading}\n\n{divs}{chapter.body.strip()}\n"
 
 
 def part_openers(config: BookConfig, body: list[Chapter], roles: dict[Path, Role]) -> dict[Path, str]:

@@ -2,7 +2,8 @@
 
 A chapter is a Markdown file in ``manuscript/chapters/`` whose name starts with
 its number (``09-neurological-architecture.md``) and whose first heading
-(``# Title {#id .class}``) is its title; the heading's id and classes are kept
+(``# Title {#id .class}``) is its title (only blank lines, comments and raw TeX
+commands may stand above it); the heading's id and classes are kept
 (``.unnumbered`` or ``-``: front or back matter, whose file number only orders
 it; ``.appendix``: one of the author's own appendices). ``book.yaml`` may list the files instead, to fix the
 order. Optional YAML front matter may override ``title`` and ``number``.
@@ -75,10 +76,16 @@ def read_chapter(path: Path) -> Chapter:
         match = _HEADING.match(line)
         if match:
             title = str(meta.get("title") or match.group("title")).strip()
-            body = "\n".join(lines[index + 1:])
             ident, classes = heading_attributes(match.group("attrs") or "")
-            return Chapter(path, number, title, index + 1, body, index + 2, ident, classes)
-        if line.strip() and not line.startswith("<!--"):
+            before = lines[body_start - 1:index]
+            if any(line.startswith("\\") for line in before):
+                # raw TeX above the title (\pagenumbering …) stays in the body, in its place,
+                # where the raw-LaTeX handling sees it; the title's line is left blank
+                body, first = "\n".join(before + [""] + lines[index + 1:]), body_start
+            else:
+                body, first = "\n".join(lines[index + 1:]), index + 2
+            return Chapter(path, number, title, index + 1, body, first, ident, classes)
+        if line.strip() and not line.startswith(("<!--", "\\")):
             raise QuireError("a chapter must open with its title as a '# ' heading",
                              SourceLocation(path, index + 1))
     raise QuireError("no '# ' heading: a chapter needs its title as a level-1 heading",

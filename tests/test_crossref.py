@@ -65,7 +65,10 @@ def test_numbers_by_chapter_and_through_the_book(tmp_path):
     assert [through[k].number for k in ("fig-one", "fig:three", "fig-four", "tbl:two")] \
         == ["1", "2", "3", "1"]
     assert by_chapter["sec-alpha"].text == "Chapter\u00a01"
-    assert by_chapter["chapter-3"].text == "Appendix\u00a0A"  # an appendix without its own id
+    assert by_chapter["measures"].text == "Appendix\u00a0A"  # without an id: pandoc's own
+    assert "chapter-3" not in by_chapter and "chapter-0" not in by_chapter  # (unnumbered)
+    assert by_chapter["chapter-2"].text == by_chapter["beta"].text == "Chapter\u00a02"
+    assert by_chapter["preface"].kind == "chapter" and by_chapter["preface"].text == "Preface"
     assert by_chapter["parts-and-wholes"].text == "Parts and Wholes"
     assert "parts-and-wholes-1" in by_chapter  # the second such heading, as pandoc names it
 

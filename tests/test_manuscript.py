@@ -33,6 +33,12 @@ def test_heading_attributes_and_closing_hashes_are_not_title(tmp_path):
         assert not read_chapter(chapter(tmp_path, "0-p.md", f"# Preface {attrs}\n")).numbered
 
 
+def test_raw_tex_above_the_title_stays_in_the_body_in_its_place(tmp_path):
+    ch = read_chapter(chapter(tmp_path, "03-x.md", "\\setcounter{page}{1}\n\n# Title {#sec-x}\n\nText\n"))
+    assert (ch.title, ch.ident, ch.heading_line, ch.body_line) == ("Title", "sec-x", 3, 1)
+    assert ch.body.split("\n") == ["\\setcounter{page}{1}", "", "", "", "Text", ""]
+
+
 def test_front_matter_overrides_title_and_number(tmp_path):
     ch = read_chapter(chapter(tmp_path, "x.md", "---\nnumber: 4\ntitle: Other\n---\n# Heading\n"))
     assert (ch.number, ch.title, ch.heading_line) == (4, "Other", 5)

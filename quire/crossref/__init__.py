@@ -30,10 +30,10 @@ FIXED_IDS = frozenset({"references", "refs"})
 
 def book_ids(chapters: list[Chapter], bibliography: Bibliography) -> frozenset[str]:
     """The ids the book holds besides the chapters' own: reference list entries, research
-    appendices, quire's ``chapter-N`` aliases and ``part-N`` part openers."""
+    appendices and ``part-N`` part openers."""
     keys = {*bibliography.entries, *bibliography.references}
     return FIXED_IDS | {f"ref-{k}" for k in keys} | {f"appendix-{k}" for k in bibliography.entries} \
-        | {ch.alias for ch in chapters} | {f"part-{n}" for n in range(1, len(chapters) + 1)}
+        | {f"part-{n}" for n in range(1, len(chapters) + 1)}
 
 
 def check_crossrefs(chapters: list[Chapter], bibliography: Bibliography,

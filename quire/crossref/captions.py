@@ -59,8 +59,21 @@ def _walk(node: Any, style: str) -> Any:
             node["c"][1] = _caption(node["c"][1], label, style)
     elif kind == "Div":
         label = _take_label(node["c"][0])
-        if label:
+        if label and "listing" in node["c"][0][1]:  # a code block's caption, on its own
+            inlines = [i for b in node["c"][1] if b.get("t") in ("Plain", "Para") for i in b["c"]]
+            node["c"][1] = [{"t": "Plain", "c": caption_inlines(label, inlines, style)}]
+        elif label:
             return _labelled_div(node, label, style)
+    elif kind == "CodeBlock":
+        label = _take_label(node["c"][0])
+        if label:  # ```{#lst:x caption="…"}: the caption above the code, the id on a div
+            ident, classes, pairs = node["c"][0]
+            words = next((v for k, v in pairs if k == "caption"), "").split()
+            text = [part for index, word in enumerate(words)
+                    for part in ([{"t": "Space"}] if index else []) + [{"t": "Str", "c": word}]]
+            node["c"][0] = ["", classes, [(k, v) for k, v in pairs if k != "caption"]]
+            caption = {"t": "Para", "c": caption_inlines(label, text, style)}
+            return {"t": "Div", "c": [[ident, ["listing"], []], [caption, node]]}
     elif kind == "Span":
         label = _take_label(node["c"][0])
         if label:

@@ -26,9 +26,9 @@ from ..model import Chapter
 from .labels import ChapterScan, auto_identifier, normalise, plain_heading_text, scan_chapter
 from .settings import CrossrefConfig
 
-NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation", "chapter": "Chapter",
-         "appendix": "Appendix"}
-NUMBERED_KINDS = ("figure", "table", "equation")
+NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation", "listing": "Listing",
+         "chapter": "Chapter", "appendix": "Appendix"}
+NUMBERED_KINDS = ("figure", "table", "equation", "listing")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class BookIndex:
     scans: dict[Path, ChapterScan]
     targets: dict[str, Target]
     heading_ids: dict[Path, tuple[str, ...]]  # the id of each body heading, in order
+    anchors: dict[Path, str]  # the id of each chapter's heading (see chapter_ids)
+    aliases: dict[Path, tuple[str, ...]]  # its other ids, as empty divs beside it
     by_heading_text: dict[str, str]  # normalised heading text -> id (the first such heading)
     errors: tuple[QuireError, ...]
 
@@ -121,7 +123,7 @@ def index_book(chapters: list[Chapter], settings: CrossrefConfig,
     errors: list[QuireError] = []
     used = set(reserved)
     counters: dict[tuple[str, str], int] = defaultdict(int)
-    scans, heading_ids, by_text = {}, {}, {}
+    heading_ids, by_text, anchors, aliases = {}, {}, {}, {}
 
     def add(target: Target) -> None:
         if target.ident in targets:
@@ -132,15 +134,21 @@ def index_book(chapters: list[Chapter], settings: CrossrefConfig,
         targets[target.ident] = target
         used.add(target.ident)
 
-    for chapter in book_order(chapters):
+    ordered = book_order(chapters)
+    scans = {chapter.path: scan_chapter(chapter) for chapter in ordered}
+    # ids an alias must not take: pandoc does not count a div's id when it derives a heading's
+    taken = {ident for scan in scans.values() for ident in
+             [auto_identifier(h.text) for h in scan.headings] + [x.ident for x in scan.labels]}
+    for chapter in ordered:
         role = roles[chapter.path]
-        scan = scans[chapter.path] = scan_chapter(chapter)
+        scan = scans[chapter.path]
         kind = "appendix" if role.name == "appendix" else "chapter"
         where = SourceLocation(chapter.path, chapter.heading_line)
-        add(Target(chapter.anchor, kind, role.label, chapter.title, where))
-        by_text.setdefault(normalise(chapter.title), chapter.anchor)
-        if chapter.ident and role.name == "main":
-            used.add(chapter.alias)
+        anchor, others = chapter_ids(chapter, used, taken)
+        anchors[chapter.path], aliases[chapter.path] = anchor, others
+        for ident in (anchor, *others):
+            add(Target(ident, kind, role.label, chapter.title, where))
+        by_text.setdefault(normalise(chapter.title), anchor)
         ids = []
         for heading in scan.headings:
             ident = heading.ident or _unique(auto_identifier(heading.text), used)
@@ -159,7 +167,21 @@ def index_book(chapters: list[Chapter], settings: CrossrefConfig,
                 count = counters[(label.kind, prefix)]
                 number = f"{prefix}.{count}" if prefix else str(count)
             add(Target(label.ident, label.kind, number, "", label.location))
-    return BookIndex(roles, scans, targets, heading_ids, by_text, tuple(errors))
+    return BookIndex(roles, scans, targets, heading_ids, anchors, aliases, by_text, tuple(errors))
+
+
+def chapter_ids(chapter: Chapter, used: set[str],
+                taken: set[str]) -> tuple[str, tuple[str, ...]]:
+    """A chapter heading's id and its aliases. Its own id if it has one (a numbered chapter
+    keeps quire's ``chapter-N`` beside it); else a numbered chapter is ``chapter-N``, with
+    the id pandoc would derive from the title beside it (links written for pandoc or Quarto
+    use it: ``#introduction``), and an unnumbered one has that derived id."""
+    if chapter.ident:
+        return chapter.ident, (chapter.alias,) if chapter.numbered else ()
+    derived = auto_identifier(chapter.title)
+    if not chapter.numbered:
+        return _unique(derived, used), ()
+    return chapter.alias, () if derived in used | taken else (_unique(derived, used),)
 
 
 def _unique(ident: str, used: set[str]) -> str:

@@ -3,7 +3,7 @@
 Vocabulary: a *label* is an id the author gives an element with a Pandoc
 attribute block (``{#fig-x}``, ``{#tbl:x}``, ``{#eq-x}``, ``## Methods {#sec-m}``);
 its *kind* comes from its prefix, Quarto's (``fig-``) or pandoc-crossref's
-(``fig:``): ``figure``, ``table``, ``equation``; any other id is a plain
+(``fig:``): ``figure``, ``table``, ``equation``, ``listing``; any other id is a plain
 *anchor*. A *heading* is an ATX heading of the chapter's body, with its own id
 or the one pandoc derives from its text (:func:`auto_identifier`). A *link* is
 ``[text](#id)``; an *outward link* leaves the book (``[text](https://…)``); a *reference link* is ``[text][Heading]`` or ``[Heading]``,
@@ -23,8 +23,8 @@ from ..citations.syntax import mask
 from ..errors import SourceLocation
 from ..model import Chapter
 
-KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section"}
-_PREFIX = re.compile(r"^(?P<prefix>fig|tbl|eq|sec)[-:]", re.I)
+KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "lst": "listing", "sec": "section"}
+_PREFIX = re.compile(r"^(?P<prefix>fig|tbl|eq|lst|sec)[-:]", re.I)
 _ATTRS = re.compile(r"\{(?P<body>[^{}\n]*)\}")
 _ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}#.][^\s}]*)")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+\{(?P<attrs>[^{}\n]*)\})?"
@@ -36,6 +36,7 @@ _REF_LINK = re.compile(r"(?<![!\]\\])\[(?P<text>[^\[\]\n^@]+)\](?:\[(?P<ref>[^\[
                        r"(?![(\[{:])")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<ref>[^\]\n]+)\]:", re.M)
 _DISPLAY_MATH_END = re.compile(r"\$\$[ \t]*$")
+_FENCE_ATTRS = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*(?P<attrs>\{[^{}\n]*\})[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,13 @@ def scan_chapter(chapter: Chapter) -> ChapterScan:
             math_start = opening if opening >= 0 else None
         labels.append(Label(ident, kind, where(match.start() + found.start("id")),  # the "#"
                             match.start(), match.end(), math_start))
+    for match in _FENCE_ATTRS.finditer(body):  # ```{#lst:code .python caption="…"}
+        found = _ID.search(match.group("attrs")[1:-1])
+        if found and kind_of(found.group("id")) == "listing":
+            labels.append(Label(found.group("id"), "listing",
+                                where(match.start("attrs") + 1 + found.start("id")),
+                                match.start("attrs"), match.end("attrs")))
+    labels.sort(key=lambda label: label.start)
     links = [Link(m.group("id"), "", where(m.start() + 2), m.start(), m.end(), False)
              for m in _LINK.finditer(masked)]
     for match in _REF_LINK.finditer(masked):

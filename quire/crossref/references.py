@@ -136,6 +136,13 @@ def chapter_edits(chapter: Chapter, index: BookIndex) -> list[Edit]:
             continue
         caption = f"({target.number})" if target.kind == "equation" else target.text
         attribute = f' quire-label="{caption}"'
+        line_start = body.rfind("\n", 0, label.start) + 1
+        if target.kind == "listing" and body[line_start:label.start].startswith(":"):
+            # ": Caption {#lst:x}" (pandoc-crossref's code block caption): a caption div
+            text = body[line_start + 1:label.start].strip()
+            edits.append(Edit(line_start, label.end, f"::: {{#{label.ident} .listing{attribute}}}"
+                                                     f"\n{text}\n:::"))
+            continue
         if label.math_start is not None:  # $$ … $$ {#eq-x} -> [$$ … $$]{#eq-x …}
             math_end = len(body[:label.start].rstrip())
             edits.append(Edit(label.math_start, label.math_start, "["))
