@@ -85,6 +85,16 @@ def test_references_resolve_to_links(tmp_path):
     assert '![One](x.png){#fig-one quire-label="Figure\u00a01.1"}' in alpha
     assert '[$$ e = m c^2 $$]{#eq-e quire-label="(1.1)"}' in alpha
     assert ': Two {#tbl:two quire-label="Table\u00a01.1"}' in alpha
+    assert alpha.endswith("## Parts and Wholes\n\n## Parts and Wholes {#parts-and-wholes-1}\n")
+
+
+def test_a_heading_never_takes_an_id_quire_gives_later(tmp_path):
+    chapters = chapters_from(tmp_path, {"01-a.md": "# A\n\n## References {.page_break_before}\n\n"
+                                                   "## Refs\n"})
+    index = index_book(chapters, CrossrefConfig(), frozenset({"references", "refs"}))
+    resolved, _ = resolve_crossrefs(chapters, {chapters[0].path: []}, index)
+    assert resolved[0].body.split("\n")[1:4] == [
+        "## References {#references-1 .page_break_before}", "", "## Refs {#refs-1}"]
 
 
 def test_citation_groups_move_with_the_edits(tmp_path):
@@ -123,10 +133,20 @@ def test_unknown_labels_and_broken_links_are_located(tmp_path):
 
 def test_link_definitions_and_citation_targets_are_not_broken(tmp_path):
     chapters = chapters_from(tmp_path, {
-        "01-a.md": "# A\n\n[site][Home] and [the study](#ref-smith2020), [old](#chapter-1).\n\n"
+        "01-a.md": "# A\n\n[site][Home] and [the study](#ref-smith2020), [old](#chapter-1), "
+                   "[video](#vid:1).\n\n[S1]{#vid:1}\n\n"
                    "[Home]: https://example.org\n"})
     bibliography = Bibliography(references={"smith2020": {"id": "smith2020"}})
     assert check_crossrefs(chapters, bibliography, CrossrefConfig()) == []
+
+
+def test_an_id_given_only_in_raw_html_is_no_target(tmp_path):
+    chapters = chapters_from(tmp_path, {"01-a.md": "# A\n\nSee [S1](#vid:usage).\n\n"
+                                                   "<p id=\"vid:usage\">S1 Video</p>\n"})
+    errors = check_crossrefs(chapters, Bibliography(), CrossrefConfig())
+    assert [(e.location.line, e.message) for e in errors] == [
+        (3, "link to '#vid:usage', an id given only in raw HTML: the PDF and the DOCX do not "
+            "have it (give it with Pandoc's syntax: [text]{#vid:usage} or ::: {#vid:usage})")]
 
 
 def test_check_reports_a_located_error_not_a_citation_key(tmp_path):

@@ -36,6 +36,7 @@ _REF_LINK = re.compile(r"(?<![!\]\\])\[(?P<text>[^\[\]\n^@]+)\](?:\[(?P<ref>[^\[
                        r"(?![(\[{:])")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<ref>[^\]\n]+)\]:", re.M)
 _DISPLAY_MATH_END = re.compile(r"\$\$[ \t]*$")
+_HTML_ID = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*?\bid\s*=\s*[\"'](?P<id>[^\"']+)[\"']")
 _FENCE_ATTRS = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*(?P<attrs>\{[^{}\n]*\})[ \t]*$", re.M)
 
 
@@ -60,6 +61,8 @@ class Heading:
     ident: str | None  # its own id, if given
     location: SourceLocation
     line_start: int  # offset of the line in the body
+    text_end: int  # offset just after its text
+    attrs_start: int | None  # offset of its attribute block's "{", if it has one
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class ChapterScan:
     links: tuple[Link, ...]
     definitions: frozenset[str]  # normalised texts of ``[ref]: url`` definitions
     outward: tuple[Link, ...] = ()  # links out of the book: ``[text](https://…)``, ``<https://…>``
+    html_ids: frozenset[str] = frozenset()  # ids given in raw HTML (``<p id="x">``): EPUB only
 
 
 def _is_image(text: str, close: int) -> bool:
@@ -126,7 +130,9 @@ def scan_chapter(chapter: Chapter) -> ChapterScan:
             ident = found.group("id") if found else None
         headings.append(Heading(len(match.group("hashes")), body[match.start("text"):
                                 match.end("text")].strip(), ident, where(match.start()),
-                                match.start()))
+                                match.start(), match.end("text"),
+                                match.start("attrs") - 1 if match.group("attrs") is not None
+                                else None))
         heading_lines.add(match.start())
     labels = []
     for match in _ATTRS.finditer(masked):
@@ -169,9 +175,10 @@ def scan_chapter(chapter: Chapter) -> ChapterScan:
         name = "target" if match.group("target") else "auto"
         outward.append(Link(match.group(name), "", where(match.start(name)), match.start(),
                             match.end(), False))
+    html_ids = frozenset(m.group("id") for m in _HTML_ID.finditer(masked))
     return ChapterScan(tuple(labels), tuple(headings),
                        tuple(sorted(links, key=lambda link: link.start)), definitions,
-                       tuple(outward))
+                       tuple(outward), html_ids)
 
 
 def normalise(text: str) -> str:

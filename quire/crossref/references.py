@@ -14,6 +14,8 @@ chapter's Markdown: references resolved, ``[Heading]`` links made explicit,
 every heading one level down when the chapter holds more ``# `` headings than
 its title (they are its top sections: the chapter's title stays the only
 level-1 heading, so the table of contents and the EPUB's files follow chapters),
+a heading's derived id written out where quire made it unique (pandoc does not
+know the ids quire's own headings take later, such as ``references``),
 each numbered label given its ``quire-label`` attribute, and each
 ``$$ … $$ {#eq-x}`` wrapped in a span Pandoc can carry an id on.
 """
@@ -28,7 +30,7 @@ from ..citations.syntax import CitationGroup, CiteItem, find_citation_groups
 from ..errors import QuireError
 from ..model import Chapter
 from .index import NAMES, NUMBERED_KINDS, BookIndex, Target
-from .labels import kind_of, normalise
+from .labels import auto_identifier, kind_of, normalise
 
 _ESCAPE = re.compile(r"([\[\]\\`*_<>])")
 
@@ -68,6 +70,7 @@ def check_links(chapters: list[Chapter], index: BookIndex,
     """Every unknown label, broken internal link and unknown link reference of the book."""
     errors = list(index.errors)
     known = set(index.targets) | extra_ids
+    html_only = {i for scan in index.scans.values() for i in scan.html_ids} - known
     for chapter in chapters:
         for group in crossref_groups(chapter):
             for item in group.items:
@@ -80,7 +83,12 @@ def check_links(chapters: list[Chapter], index: BookIndex,
         scan = index.scans[chapter.path]
         for link in scan.links:
             if not link.reference:
-                if link.target not in known:
+                if link.target in html_only:
+                    errors.append(QuireError(
+                        f"link to '#{link.target}', an id given only in raw HTML: the PDF and "
+                        f"the DOCX do not have it (give it with Pandoc's syntax: "
+                        f"[text]{{#{link.target}}} or ::: {{#{link.target}}})", link.location))
+                elif link.target not in known:
                     errors.append(QuireError(
                         f"broken link: the book has no heading or label '#{link.target}'"
                         f"{_suggest(link.target, sorted(known), '#')}", link.location))
@@ -129,6 +137,13 @@ def chapter_edits(chapter: Chapter, index: BookIndex) -> list[Edit]:
             edits.append(Edit(link.start, link.end, f"[{link.text}](#{heading})"))
     if any(heading.level == 1 for heading in scan.headings):  # see demoted_headings
         edits += [Edit(h.line_start, h.line_start, "#") for h in scan.headings if h.level < 6]
+    for heading, ident in zip(scan.headings, index.heading_ids[chapter.path]):
+        if heading.ident is None and ident != auto_identifier(heading.text):
+            # a derived id quire had to make unique: written out, so pandoc gives the same
+            if heading.attrs_start is not None:
+                edits.append(Edit(heading.attrs_start + 1, heading.attrs_start + 1, f"#{ident} "))
+            else:
+                edits.append(Edit(heading.text_end, heading.text_end, f" {{#{ident}}}"))
     body = chapter.body
     for label in scan.labels:
         target = index.targets.get(label.ident)
