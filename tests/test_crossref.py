@@ -37,7 +37,8 @@ BOOK = {
     "01-a.md": "# Alpha {#sec-alpha}\n\n![One](x.png){#fig-one}\n\n$$ e = m c^2 $$ {#eq-e}\n\n"
                ": Two {#tbl:two}\n\n## Parts and Wholes\n\n## Parts and Wholes\n",
     "02-b.md": "# Beta\n\n![Three](x.png){#fig:three}\n\n@Fig:three, [@fig-one; @fig:three], "
-               "[see @eq-e, above] and @sec-alpha; [Parts and Wholes] and [here][Alpha].\n",
+               "[see @eq-e, above] and @sec-alpha; [Parts and Wholes] and [here][Alpha].\n\n"
+               "(Figure @fig:three), Tables @tbl:two and eq.\u00a0@eq-e, chapter @sec-alpha.\n",
     "03-c.md": "# Measures {.appendix}\n\n![Four](x.png){#fig-four}\n",
 }
 
@@ -82,6 +83,8 @@ def test_references_resolve_to_links(tmp_path):
     assert ("[Figure\u00a02.1](#fig:three), Figures\u00a0[1.1](#fig-one) and [2.1](#fig:three), "
             "see [Equation\u00a01.1](#eq-e), above and [Chapter\u00a01](#sec-alpha); "
             "[Parts and Wholes](#parts-and-wholes) and [here](#sec-alpha).") in beta
+    assert ("(Figure [2.1](#fig:three)), Tables [1.1](#tbl:two) and eq.\u00a0[1.1](#eq-e), "
+            "chapter [1](#sec-alpha).") in beta  # the name written before: the number alone
     assert '![One](x.png){#fig-one quire-label="Figure\u00a01.1"}' in alpha
     assert '[$$ e = m c^2 $$]{#eq-e quire-label="(1.1)"}' in alpha
     assert ': Two {#tbl:two quire-label="Table\u00a01.1"}' in alpha

@@ -33,6 +33,11 @@ from .index import NAMES, NUMBERED_KINDS, BookIndex, Target
 from .labels import auto_identifier, kind_of, normalise
 
 _ESCAPE = re.compile(r"([\[\]\\`*_<>])")
+#: The author already wrote the name before the reference ("Table @tbl:x", "fig. @fig:x"): as
+#: with pandoc-crossref's empty prefixes, the reference then gives the number alone.
+_NAMED_BEFORE = re.compile(r"(?i)(?:\b(?:figures?|figs?\.|tables?|tabs?\.|tbls?\.|equations?|"
+                           r"eqs?\.|eqns?\.|listings?|lsts?\.|chapters?|chaps?\.|ch\.|"
+                           r"sections?|secs?\.|appendix|appendices)|§)[ \t\u00a0]*$")
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,9 @@ def _suggest(key: str, known: list[str], mark: str = "") -> str:
 
 def chapter_edits(chapter: Chapter, index: BookIndex) -> list[Edit]:
     """The changes assembly makes to one chapter's body, in order, none overlapping."""
-    edits = [Edit(group.start, group.end, reference_markdown(group, index))
+    edits = [Edit(group.start, group.end, reference_markdown(
+                 group, index, bool(_NAMED_BEFORE.search(chapter.body[max(0, group.start - 20):
+                                                                     group.start]))))
              for group in crossref_groups(chapter)]
     scan = index.scans[chapter.path]
     for link in scan.links:
@@ -166,8 +173,9 @@ def chapter_edits(chapter: Chapter, index: BookIndex) -> list[Edit]:
     return sorted(edits, key=lambda edit: (edit.start, edit.end))
 
 
-def reference_markdown(group: CitationGroup, index: BookIndex) -> str:
-    """A cross-reference as Markdown links: "[Figure 3.2](#fig-x)", "Figures [3.2](#a) and …"."""
+def reference_markdown(group: CitationGroup, index: BookIndex, named: bool = False) -> str:
+    """A cross-reference as Markdown links: "[Figure 3.2](#fig-x)", "Figures [3.2](#a) and …";
+    the numbers alone when ``named`` (the text before it names the kind already)."""
     runs: list[list[tuple[Target, CiteItem]]] = []
     for item in group.items:
         target = lookup(item.key, index)
@@ -181,7 +189,7 @@ def reference_markdown(group: CitationGroup, index: BookIndex) -> str:
     words = []
     for run in runs:
         (first, first_item), last_item = run[0], run[-1][1]
-        if first_item.suppress_author:  # [-@fig:x]: the number alone
+        if first_item.suppress_author or named:  # [-@fig:x]: the number alone
             text = _join([_link(t.number or t.text, t.ident) for t, _ in run])
         elif len(run) == 1 or not first.number:
             text = _join([_link(t.text, t.ident) for t, _ in run])
