@@ -95,7 +95,7 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
                                    for k in {*further, *(e.key for e in entries)}})
     order = {key: i for i, (key, _) in enumerate(extra.bibliography([e.key for e in entries]))}
     citing = citing_chapters(chapters, citations)
-    by_number = {c.number: c for c in chapters}
+    by_number = {c.number: c for c in chapters if c.numbered}  # (front matter has no number)
     appendices = []
     for index, entry in enumerate(sorted(entries, key=lambda e: order[e.key])):
         main = engine if engine is not None and entry.key in engine.keys.values() else extra
@@ -109,7 +109,7 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
             sections=[AppendixSection(t, section_markdown(texts[t]))
                       for t in chosen if t != FURTHER_READING],
             cited_in=[ChapterLink(n, by_number[n].title, by_number[n].anchor)
-                      for n in sorted(citing.get(entry.key, []))],
+                      for n in sorted(citing.get(entry.key, [])) if n in by_number],
             further_reading=reading if FURTHER_READING in chosen else []))
     return appendices
 

@@ -30,6 +30,7 @@ from .citations.syntax import CitationGroup
 from .crossref import book_ids, resolve_crossrefs
 from .crossref.captions import STYLE_KEY
 from .crossref.index import Role, book_order, chapter_heading, index_book
+from .crossref.references import linked_ids
 from .crossref.settings import roman
 from .model import AssembledBook, Bibliography, Chapter
 
@@ -47,9 +48,11 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
     with_refs, groups = resolve_crossrefs(chapters, groups, index)
     resolved = resolve_citations(with_refs, groups, bibliography, csl_path)
     citations = cited(groups)
+    linked = linked_ids(chapters, index)
     texts = {chapter.path: chapter_markdown(chapter, index.roles[chapter.path],
                                             index.anchors[chapter.path],
-                                            index.aliases[chapter.path], config)
+                                            [a for a in index.aliases[chapter.path] if a in linked],
+                                            config)
              for chapter in resolved.chapters}
     ordered = book_order(chapters)
     body = [ch for ch in ordered if index.roles[ch.path].name != "appendix"]
@@ -78,10 +81,11 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
                          config.root, tuple(named))
 
 
-def chapter_markdown(chapter: Chapter, role: Role, anchor: str, aliases: tuple[str, ...],
+def chapter_markdown(chapter: Chapter, role: Role, anchor: str, aliases: list[str],
                      config: BookConfig) -> str:
     """A chapter as the book holds it: its heading (its own id kept; ``chapter-N``, or the id
-    pandoc would derive from the title, beside it as empty divs) and its body."""
+    pandoc would derive from the title, beside it as empty divs when something links to
+    them) and its body."""
     classes = {"main": ".chapter", "appendix": ".chapter .appendix"}.get(
         role.name, f".unnumbered .{role.name}matter" if role.name != "interlude" else ".unnumbered")
     heading = f"# {chapter_heading(chapter, role, config.crossref)} {{#{anchor} {classes}}}"

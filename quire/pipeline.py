@@ -72,7 +72,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     groups = citation_groups(with_passages)
     citations = cited(groups)
     errors = check_chapter_resources(with_passages, config.root)
-    errors += check_crossrefs(with_passages, bibliography, config.crossref)  # (crossref)
+    errors += check_crossrefs(with_passages, bibliography, config)  # (crossref)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -21,6 +22,9 @@ from quire.crossref.settings import CrossrefConfig
 from quire.errors import QuireError, SourceLocation
 from quire.manuscript import read_chapter
 from quire.model import Bibliography
+
+
+CONFIG = SimpleNamespace(crossref=CrossrefConfig(), parts=())  # what the checks read of it
 
 
 def chapters_from(tmp_path: Path, files: dict[str, str]):
@@ -119,7 +123,7 @@ def test_unknown_labels_and_broken_links_are_located(tmp_path):
         "01-a.md": "# A {#sec-a}\n\n![X](x.png){#fig-tdist}\n\nAs @fig-tdistr shows, and "
                    "[@tbl:nope].\n\nSee [there](#sec-b) and [here][Nowhere].\n",
         "02-b.md": "# B {#sec-bee}\n\n![Y](y.png){#fig-tdist}\n"})
-    errors = check_crossrefs(chapters, Bibliography(), CrossrefConfig())
+    errors = check_crossrefs(chapters, Bibliography(), CONFIG)
     path_a, path_b = chapters[0].path, chapters[1].path
     assert [(e.location.path, e.location.line, e.location.column, e.message) for e in errors] == [
         (path_b, 3, 13, f"duplicate label 'fig-tdist' (also given at "
@@ -140,13 +144,13 @@ def test_link_definitions_and_citation_targets_are_not_broken(tmp_path):
                    "[video](#vid:1).\n\n[S1]{#vid:1}\n\n"
                    "[Home]: https://example.org\n"})
     bibliography = Bibliography(references={"smith2020": {"id": "smith2020"}})
-    assert check_crossrefs(chapters, bibliography, CrossrefConfig()) == []
+    assert check_crossrefs(chapters, bibliography, CONFIG) == []
 
 
 def test_an_id_given_only_in_raw_html_is_no_target(tmp_path):
     chapters = chapters_from(tmp_path, {"01-a.md": "# A\n\nSee [S1](#vid:usage).\n\n"
                                                    "<p id=\"vid:usage\">S1 Video</p>\n"})
-    errors = check_crossrefs(chapters, Bibliography(), CrossrefConfig())
+    errors = check_crossrefs(chapters, Bibliography(), CONFIG)
     assert [(e.location.line, e.message) for e in errors] == [
         (3, "link to '#vid:usage', an id given only in raw HTML: the PDF and the DOCX do not "
             "have it (give it with Pandoc's syntax: [text]{#vid:usage} or ::: {#vid:usage})")]
@@ -231,7 +235,7 @@ def test_links_out_of_the_book_must_go_somewhere(tmp_path):
         "01-a.md": "# A\n\nSee [blogs](www.example.org), [x](http://), <https://_>, "
                    "[file](notes/a.pdf \"Notes\"), ![ok](img/a.png) and [fine](https://example.org/a "
                    "\"Title\"), <mailto:a@example.org>, [y](http://localhost:8000/).\n"})
-    errors = check_crossrefs(chapters, Bibliography(), CrossrefConfig())
+    errors = check_crossrefs(chapters, Bibliography(), CONFIG)
     assert [(e.location.line, e.location.column, e.message) for e in errors] == [
         (3, 13, "link to 'www.example.org' goes nowhere in the book: a link needs a web address "
                 "(https://…) or a label of the book (#id) (did you mean 'https://www.example.org'?)"),
@@ -240,3 +244,24 @@ def test_links_out_of_the_book_must_go_somewhere(tmp_path):
         (3, 65, "link to 'notes/a.pdf' goes nowhere in the book: a link needs a web address "
                 "(https://…) or a label of the book (#id)"),
     ]
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("crossref:\n  numbering: chapters\n", "book.yaml:7: error: expected one of chapter, book, "
+                                            "got 'chapters'"),
+    ("crossref:\n  chapter_lable: none\n", "book.yaml:7: error: unknown key 'chapter_lable' in "
+                                            "crossref (did you mean 'chapter_label'?)"),
+    ("parts:\n  - title: B\n    from: 2\n  - title: A\n    from: 1\n",
+     "book.yaml:9: error: parts must be listed in the order of their chapters"),
+    ("parts:\n  - title: Late\n    from: 7\n", "book.yaml:6: error: part 'Late' opens with "
+                                                 "chapter 7, which the book does not have "
+                                                 "(chapters: 1, 2)"),
+])
+def test_settings_mistakes_are_located(tmp_path, settings, message):
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "minimal", root)
+    with open(root / "book.yaml", "a", encoding="utf-8") as f:
+        f.write(settings)
+    result = run_cli("--project", root, "check")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[0].endswith(message)

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..citations.syntax import CitationGroup
 from ..errors import QuireError
 from ..model import Bibliography, Chapter
 from .index import BookIndex, index_book
 from .references import apply_edits, chapter_edits, check_links, shift_offset
-from .settings import CrossrefConfig
+
+if TYPE_CHECKING:
+    from ..config import BookConfig
 
 #: Ids quire itself gives outside the chapters (the reference list, research appendices).
 FIXED_IDS = frozenset({"references", "refs"})
@@ -37,11 +40,17 @@ def book_ids(chapters: list[Chapter], bibliography: Bibliography) -> frozenset[s
 
 
 def check_crossrefs(chapters: list[Chapter], bibliography: Bibliography,
-                    settings: CrossrefConfig) -> list[QuireError]:
-    """Every unknown label, duplicate label, broken link and unknown link reference."""
+                    config: BookConfig) -> list[QuireError]:
+    """Every unknown label, duplicate label, broken link and unknown link reference, and every
+    part that opens with no chapter of the book."""
     ids = book_ids(chapters, bibliography)
-    index = index_book(chapters, settings, ids)
-    return check_links(chapters, index, ids)
+    index = index_book(chapters, config.crossref, ids)
+    numbers = {chapter.number for chapter in chapters if chapter.numbered}
+    return check_links(chapters, index, ids) + [
+        QuireError(f"part '{part.title}' opens with chapter {part.first_chapter}, which the "
+                   f"book does not have (chapters: {', '.join(map(str, sorted(numbers)))})",
+                   config.location("parts"))
+        for part in config.parts if part.first_chapter not in numbers]
 
 
 def resolve_crossrefs(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],

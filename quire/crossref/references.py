@@ -131,6 +131,17 @@ def _suggest(key: str, known: list[str], mark: str = "") -> str:
     return f" (did you mean '{mark}{close[0]}'?)" if close else ""
 
 
+def linked_ids(chapters: list[Chapter], index: BookIndex) -> set[str]:
+    """Every id the chapters link to or cross-reference (a chapter's aliases are written out
+    only when something names them)."""
+    ids = {link.target for chapter in chapters for link in index.scans[chapter.path].links
+           if not link.reference}
+    for chapter in chapters:
+        ids |= {target.ident for group in crossref_groups(chapter) for item in group.items
+                if (target := lookup(item.key, index))}
+    return ids
+
+
 def chapter_edits(chapter: Chapter, index: BookIndex) -> list[Edit]:
     """The changes assembly makes to one chapter's body, in order, none overlapping."""
     edits = [Edit(group.start, group.end, reference_markdown(
