@@ -60,6 +60,14 @@ def test_scan_finds_labels_headings_and_links(tmp_path):
         ("sec-alpha", 16, 19)]
 
 
+def test_an_equation_label_on_the_line_after_its_formula(tmp_path):
+    chapters = chapters_from(tmp_path, {"01-a.md": "# A\n\n$$\nx = 1\n$$\n{#eq:one}\n\nSee @eq:one.\n"})
+    index = index_book(chapters, CrossrefConfig())
+    body = resolve_crossrefs(chapters, {chapters[0].path: []}, index)[0][0].body
+    assert '[$$\nx = 1\n$$]{#eq:one quire-label="(1.1)"}' in body
+    assert "See [Equation\u00a01.1](#eq:one)." in body
+
+
 def test_numbers_by_chapter_and_through_the_book(tmp_path):
     chapters = chapters_from(tmp_path, BOOK)
     by_chapter = index_book(chapters, CrossrefConfig()).targets

@@ -35,7 +35,7 @@ _OUTWARD = re.compile(r"(?<!\\)\]\((?P<target>[^)\s#<][^)\s]*)(?:\s+\"[^\"\n]*\"
 _REF_LINK = re.compile(r"(?<![!\]\\])\[(?P<text>[^\[\]\n^@]+)\](?:\[(?P<ref>[^\[\]\n]*)\])?"
                        r"(?![(\[{:])")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<ref>[^\]\n]+)\]:", re.M)
-_DISPLAY_MATH_END = re.compile(r"\$\$[ \t]*$")
+_DISPLAY_MATH_END = re.compile(r"\$\$[ \t]*\n?[ \t]*$")  # "$$ {#eq-x}", or "{#eq-x}" on the next line
 _HTML_ID = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*?\bid\s*=\s*[\"'](?P<id>[^\"']+)[\"']")
 _FENCE_ATTRS = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*(?P<attrs>\{[^{}\n]*\})[ \t]*$", re.M)
 
