@@ -30,6 +30,7 @@ from .citations.resolve import make_engine
 from .config import BookConfig
 from .entries.seed_format import FURTHER_READING
 from .editorial.stats import citing_chapters
+from .crossref.index import letter
 from .errors import QuireError, SourceLocation
 from .model import Bibliography, Chapter, Citation, Entry
 from .templates import PROJECT_DIR, confined_loader
@@ -86,8 +87,9 @@ def appendix_entries(config: BookConfig, bibliography: Bibliography,
 def build_appendices(config: BookConfig, edition: Edition | None, entries: list[Entry],
                      chapters: list[Chapter], citations: list[Citation],
                      bibliography: Bibliography, engine: CitationEngine | None,
-                     csl_path: Path) -> list[Appendix]:
-    """The appendix data for ``entries``, in the order of their references."""
+                     csl_path: Path, first_letter: int = 0) -> list[Appendix]:
+    """The appendix data for ``entries``, in the order of their references, lettered after the
+    author's own ``first_letter`` appendices."""
     if not entries:
         return []
     further = {k for e in entries for k in e.further_reading}
@@ -95,7 +97,7 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
                                    for k in {*further, *(e.key for e in entries)}})
     order = {key: i for i, (key, _) in enumerate(extra.bibliography([e.key for e in entries]))}
     citing = citing_chapters(chapters, citations)
-    by_number = {c.number: c for c in chapters}
+    by_number = {c.number: c for c in chapters if c.numbered}  # (front matter has no number)
     appendices = []
     for index, entry in enumerate(sorted(entries, key=lambda e: order[e.key])):
         main = engine if engine is not None and entry.key in engine.keys.values() else extra
@@ -103,24 +105,15 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
         texts = {s.title: s.text for s in entry.sections}
         reading = [text for _, text in extra.bibliography(list(entry.further_reading))]
         appendices.append(Appendix(
-            letter=_letter(index), key=entry.key, anchor=f"appendix-{entry.key}",
+            letter=letter(first_letter + index), key=entry.key, anchor=f"appendix-{entry.key}",
             short=main.short_form(entry.key), title=escape_text(str(entry.csl.get("title", ""))),
             reference=dict(main.bibliography([entry.key]))[entry.key],
             sections=[AppendixSection(t, section_markdown(texts[t]))
                       for t in chosen if t != FURTHER_READING],
             cited_in=[ChapterLink(n, by_number[n].title, by_number[n].anchor)
-                      for n in sorted(citing.get(entry.key, []))],
+                      for n in sorted(citing.get(entry.key, [])) if n in by_number],
             further_reading=reading if FURTHER_READING in chosen else []))
     return appendices
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def section_markdown(text: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
+from .crossref.settings import CrossrefConfig, Part, parse_crossref, parse_parts
 from .entries.seed_format import DEFAULT_SECTIONS
 from .confine import confine, project_root
 from .errors import QuireError, SourceLocation, raise_all
@@ -69,6 +70,9 @@ class BookConfig:
     # --- copyright page (publisher) ---
     edition_statement: str | None = None
     printing: int | None = None
+    # --- cross-references and book structure (crossref) ---
+    crossref: CrossrefConfig = CrossrefConfig()
+    parts: tuple[Part, ...] = ()
 
     def edition(self, name: str | None) -> Edition | None:
         """The edition called ``name`` (None for the book as configured)."""
@@ -243,6 +247,11 @@ BOOK_OPTIONS: tuple[Option, ...] = (
            "which sections (`sections`), and named `editions`."),
     Option("entry_sections", string_list, "The section headings `import` knows in research "
            "entries written as plain text, in their usual order.", default=DEFAULT_SECTIONS),
+    # --- cross-references and book structure (crossref) ---
+    Option("crossref", parse_crossref, "Cross-references and headings: `numbering` (chapter "
+           "or book), `chapter_label` (chapter, number or none), `captions` (apa or plain)."),
+    Option("parts", parse_parts, "Parts grouping the chapters: a list of `title` and `from` "
+           "(the number of the part's first chapter)."),
 )
 
 
@@ -294,6 +303,8 @@ def load_config(root: Path) -> BookConfig:
         appendices=values["appendices"] or AppendicesConfig(),
         edition_statement=values["edition_statement"],
         printing=values["printing"],
+        crossref=values["crossref"] or CrossrefConfig(),  # (crossref)
+        parts=values["parts"] or (),  # (crossref)
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

@@ -2,7 +2,10 @@
 
 A chapter is a Markdown file in ``manuscript/chapters/`` whose name starts with
 its number (``09-neurological-architecture.md``) and whose first heading
-(``# Title``) is its title. ``book.yaml`` may list the files instead, to fix the
+(``# Title {#id .class}``) is its title (only blank lines, comments and raw TeX
+commands may stand above it); the heading's id and classes are kept
+(``.unnumbered`` or ``-``: front or back matter, whose file number only orders
+it; ``.appendix``: one of the author's own appendices). ``book.yaml`` may list the files instead, to fix the
 order. Optional YAML front matter may override ``title`` and ``number``.
 """
 
@@ -52,6 +55,8 @@ def read_chapters(config: BookConfig) -> list[Chapter]:
             errors.append(exc)
     seen: dict[int, Chapter] = {}
     for chapter in chapters:
+        if not chapter.numbered:  # front or back matter: its file number only orders it
+            continue
         if chapter.number in seen:
             errors.append(QuireError(
                 f"chapter number {chapter.number} is also used by '{seen[chapter.number].path.name}'",
@@ -74,17 +79,37 @@ def read_chapter(path: Path) -> Chapter:
         match = _HEADING.match(line)
         if match:
             title = str(meta.get("title") or match.group("title")).strip()
-            body = "\n".join(lines[index + 1:])
+            ident, classes = heading_attributes(match.group("attrs") or "")
+            before = lines[body_start - 1:index]
+            if any(line.startswith("\\") for line in before):
+                # raw TeX above the title (\pagenumbering …) stays in the body, in its place,
+                # where the raw-LaTeX handling sees it; the title's line is left blank
+                body, first = "\n".join(before + [""] + lines[index + 1:]), body_start
+            else:
+                body, first = "\n".join(lines[index + 1:]), index + 2
             short = _SHORT.search(match.group("attrs") or "")
             short_title = meta.get("short") or (short and next(
                 g for g in short.group("dq", "sq", "bare") if g is not None))
-            return Chapter(path, number, title, index + 1, body, index + 2,
+            return Chapter(path, number, title, index + 1, body, first, ident, classes,
                            short_title=str(short_title).strip() if short_title else None)
-        if line.strip() and not line.startswith("<!--"):
+        if line.strip() and not line.startswith(("<!--", "\\")):
             raise QuireError("a chapter must open with its title as a '# ' heading",
                              SourceLocation(path, index + 1))
     raise QuireError("no '# ' heading: a chapter needs its title as a level-1 heading",
                      SourceLocation(path, body_start))
+
+
+def heading_attributes(attrs: str) -> tuple[str | None, tuple[str, ...]]:
+    """The id and classes of a Pandoc attribute block's text (``#sec-intro .unnumbered``)."""
+    ident, classes = None, []
+    for word in attrs.split():
+        if word.startswith("#") and len(word) > 1:
+            ident = word[1:]
+        elif word.startswith(".") and len(word) > 1:
+            classes.append(word[1:])
+        elif word == "-":
+            classes.append("unnumbered")
+    return ident, tuple(classes)
 
 
 def _number(path: Path, meta: dict, node: object) -> int:

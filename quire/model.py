@@ -29,17 +29,24 @@ class Chapter:
     heading_line: int
     body: str
     body_line: int
+    ident: str | None = None  # the heading's own id (``# Title {#sec-intro}``)
+    classes: tuple[str, ...] = ()  # the heading's classes (``unnumbered``, ``appendix``)
     short_title: str | None = None  # for the running heads: # Title {short="…"}
 
     @property
     def anchor(self) -> str:
-        """The id of the chapter's heading in every output format."""
+        """The id of the chapter's heading in every output format: its own, or ``chapter-N``."""
+        return self.ident or self.alias
+
+    @property
+    def alias(self) -> str:
+        """quire's own id for the chapter, ``chapter-N``, kept as an alias of its own id."""
         return f"chapter-{self.number}"
 
     @property
-    def heading(self) -> str:
-        """The heading as the book prints it."""
-        return f"Chapter {self.number}: {self.title}"
+    def numbered(self) -> bool:
+        """False for front and back matter (``{.unnumbered}``, ``{-}``) and own appendices."""
+        return not {"unnumbered", "appendix"} & set(self.classes)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from .citations.keys import check_citation_keys, cited, citation_groups
 from .citations.syntax import CitationGroup
 from .citations.style import style_path
 from .config import BookConfig, load_config
+from .crossref import check_crossrefs
 from .entries.store import load_bibliography
 from .errors import QuireError, Reporter, raise_all
 from .manuscript import read_chapters
@@ -82,6 +83,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     errors = check_resources(config, chapters, bibliography)  # confined: quire.confine
     _attempt(errors, lambda: check_templates(config.root), None)
     report_missing_alt_text(chapters, reporter)  # publisher: images need text alternatives
+    errors += check_crossrefs(with_passages, bibliography, config)  # (crossref)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)

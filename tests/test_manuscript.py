@@ -20,14 +20,23 @@ def chapter(tmp_path: Path, name: str, text: str) -> Path:
 def test_number_title_and_body_lines(tmp_path):
     ch = read_chapter(chapter(tmp_path, "09-arch.md", "\n# Neural Architecture---Networks\n\nText @a.\n"))
     assert (ch.number, ch.title, ch.heading_line, ch.body_line) == (9, "Neural Architecture---Networks", 2, 3)
-    assert ch.heading == "Chapter 9: Neural Architecture---Networks"
-    assert ch.anchor == "chapter-9"
+    assert (ch.anchor, ch.alias, ch.numbered, ch.classes) == ("chapter-9", "chapter-9", True, ())
     assert ch.body.split("\n")[1] == "Text @a."
 
 
 def test_heading_attributes_and_closing_hashes_are_not_title(tmp_path):
-    ch = read_chapter(chapter(tmp_path, "3-x.md", "# Title here {#own-id} #\n"))
+    ch = read_chapter(chapter(tmp_path, "3-x.md", "# Title here {#own-id .appendix} #\n"))
     assert ch.title == "Title here"
+    assert (ch.anchor, ch.alias, ch.classes, ch.numbered) == ("own-id", "chapter-3", ("appendix",),
+                                                              False)
+    for attrs in ("{-}", "{.unnumbered}", "{#p .unnumbered}"):
+        assert not read_chapter(chapter(tmp_path, "0-p.md", f"# Preface {attrs}\n")).numbered
+
+
+def test_raw_tex_above_the_title_stays_in_the_body_in_its_place(tmp_path):
+    ch = read_chapter(chapter(tmp_path, "03-x.md", "\\setcounter{page}{1}\n\n# Title {#sec-x}\n\nText\n"))
+    assert (ch.title, ch.ident, ch.heading_line, ch.body_line) == ("Title", "sec-x", 3, 1)
+    assert ch.body.split("\n") == ["\\setcounter{page}{1}", "", "", "", "Text", ""]
 
 
 @pytest.mark.parametrize("attrs, short", [('{short="Short One"}', "Short One"),

@@ -16,8 +16,14 @@ from .syntax import CitationGroup, find_citation_groups
 
 
 def citation_groups(chapters: list[Chapter]) -> dict[Path, list[CitationGroup]]:
-    """Every citation group of every chapter, by chapter file, each chapter read once."""
-    return {ch.path: find_citation_groups(ch.body, ch.path, ch.body_line) for ch in chapters}
+    """Every citation group of every chapter, by chapter file, each chapter read once.
+
+    Cross-references (``@fig-x``, ``[@tbl:y]``) look like citations but are not:
+    :mod:`quire.crossref` checks and resolves them."""
+    from ..crossref.references import is_crossref_group
+
+    return {ch.path: [group for group in find_citation_groups(ch.body, ch.path, ch.body_line)
+                      if not is_crossref_group(group)] for ch in chapters}
 
 
 def cited(groups: dict[Path, list[CitationGroup]]) -> list[Citation]:

@@ -28,6 +28,7 @@ _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bNo\.)"
     r"(?<!\bVol\.)(?<!\bch\.)(?<!\bEds\.)(?<!\bEd\.)(?<!\b[A-Z]\.)"
     r"([\"\u201d\u2019)]*)\s+(?=[A-Z\"\u201c\u2018(\[*_])")
+_OPENING = re.compile(r"^# .*?\{\s*#([^\s}]+)[^}]*\}\s*$", re.M)
 _BLOCK_START = re.compile(r"^(?:#|>|:::|```|~~~|[-*+] |\d+[.)] |\||\s{4})")
 
 
@@ -60,21 +61,26 @@ def editor_texts(book: AssembledBook, ast: bytes, epoch: int, cache: ContentCach
     """The ``.md`` and ``.txt`` file of every part of the book.
 
     The plain text comes from the parsed tree (pandoc reads JSON far faster than
-    Markdown): its blocks are cut at each level-1 heading, one part each, and
+    Markdown): its blocks are cut before each part's opening heading (found by its
+    id: a part heading or a chapter's own level-1 sections do not cut it), and
     rendered by pandoc's plain writer in one run, a marker paragraph between parts.
     """
     names = [name for name, _ in book.parts]
+    openers = [opening_id(text) for _, text in book.parts]
     markdown = [editor_markdown(text) for _, text in book.parts]
     key = content_key(pandoc_version(), "plain", ast)
     cached = cache.get("plain", key)
     if cached is None:
         tree = json.loads(ast)
-        tree["blocks"] = inline_notes(tree["blocks"])
+        tree["blocks"] = figures_as_captions(inline_notes(tree["blocks"]))
         marker = {"t": "Para", "c": [{"t": "Str", "c": _SPLIT}]}
         blocks: list[object] = []
+        following = 1  # the part whose opening heading comes next
         for block in tree["blocks"]:
-            if block.get("t") == "Header" and block["c"][0] == 1 and blocks:
+            if (following < len(openers) and block.get("t") == "Header" and block["c"][0] == 1
+                    and block["c"][1][0] == openers[following]):
                 blocks.append(marker)
+                following += 1
             blocks.append(block)
         tree["blocks"] = blocks
         result = run_pandoc(["-f", "json", "-t", "plain", "--wrap=none"],
@@ -83,14 +89,33 @@ def editor_texts(book: AssembledBook, ast: bytes, epoch: int, cache: ContentCach
         cached = result.output
         cache.put("plain", key, cached)
     plain = cached.decode("utf-8").split(_SPLIT)
-    if len(plain) != len(names):
-        raise AssertionError(f"{len(plain)} plain-text parts for {len(names)} parts")
+    plain += [""] * (len(names) - len(plain))  # (a part without an opening heading)
     artifacts = []
     for name, md, txt in zip(names, markdown, plain):
         artifacts.append(Artifact("md", f"{folder}/{name}.md", md.encode("utf-8")))
         artifacts.append(Artifact("txt", f"{folder}/{name}.txt",
                                   sentence_per_line(txt).encode("utf-8")))
     return artifacts
+
+
+def opening_id(markdown: str) -> str | None:
+    """The id of the first level-1 heading of a part's Markdown (``# Title {#id …}``)."""
+    found = _OPENING.search(markdown)
+    return found.group(1) if found else None
+
+
+def figures_as_captions(node: object) -> object:
+    """The tree with each figure replaced by its (numbered) caption: the plain writer would
+    print only the image's description."""
+    if isinstance(node, list):
+        return [figures_as_captions(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("t") == "Figure":
+            caption = [{"t": "Para", "c": block["c"]} for block in node["c"][1][1]
+                       if block.get("t") in ("Plain", "Para")]
+            return {"t": "Div", "c": [["", [], []], caption]}
+        return {k: figures_as_captions(v) for k, v in node.items()}
+    return node
 
 
 def inline_notes(node: object) -> object:

@@ -11,7 +11,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..cache import ContentCache, content_key
+from ..cache import ContentCache, code_fingerprint, content_key
+from ..crossref.captions import number_captions
 from ..errors import Reporter
 from ..model import AssembledBook
 from ..resources import check_tree_resources
@@ -32,7 +33,7 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
                reporter: Reporter) -> bytes:
     """The book as pandoc JSON (its citations are resolved already)."""
     meta_json = json.dumps(book.metadata, sort_keys=True, ensure_ascii=False)
-    key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json)
+    key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json, code_fingerprint())
     cached = cache.get("ast", key)
     if cached is not None:  # checked again: the files the tree names may have changed since
         check_tree_resources(cached, book.resource_root)
@@ -54,7 +55,7 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
 
 def strip_processing_metadata(ast_json: bytes) -> bytes:
     """Remove :data:`PROCESSING_KEYS` from a pandoc JSON tree's metadata."""
-    tree = json.loads(ast_json)
+    tree = number_captions(json.loads(ast_json))  # numbered captions for every format (crossref)
     for name in PROCESSING_KEYS:
         tree["meta"].pop(name, None)
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
