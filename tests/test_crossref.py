@@ -171,7 +171,8 @@ def test_check_reports_a_located_error_not_a_citation_key(tmp_path):
     chapter.write_text(chapter.read_text().replace("@tbl-scores\n", "@tbl-score\n"))
     result = run_cli("--project", root, "check")
     assert result.code == 1 and "Traceback" not in result.err
-    assert result.err.splitlines()[0].endswith(
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].endswith(
         "manuscript/chapters/01-introduction.md:3:65: error: unknown cross-reference label "
         "'tbl-score' (did you mean 'tbl-scores'?)")
 

@@ -183,7 +183,7 @@ def test_equations_are_numbered_in_every_format(thesis):
     assert re.search(r"𝑛0 \(1\) and eq\. 1 holds", pdf_text(thesis["pdf"]))
     with zipfile.ZipFile(thesis["epub"]) as zf:
         xhtml = " ".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".xhtml"))
-    equation = re.search(r'<span id="eq:growth">(.*?)</span></span>', xhtml, re.S)
+    equation = re.search(r'id="eq:growth"[^>]*>(.*?)</math>', xhtml, re.S)
     assert equation and re.search(r"\(\s*(?:<[^>]+>\s*)*1\s*(?:<[^>]+>\s*)*\)", equation.group(1))
 
 
