@@ -32,7 +32,7 @@ from .citations.syntax import mask
 from .errors import QuireError, SourceLocation
 from .model import Chapter
 
-_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<(?P<angle>[^>]*)>|(?P<plain>[^)\s]+))")
+_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*+\])*+\]\(\s*(?:<(?P<angle>[^>]*)>|(?P<plain>[^)\s]+))")
 _TAG = re.compile(r"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:\s+[^<>]*?)?)/?>", re.S)
 _ATTR = re.compile(r"(?P<name>[\w:-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))")
 FETCHED = {"src", "data", "poster", "srcset"}

@@ -24,11 +24,15 @@ from ..model import Citation
 
 _KEY = r"(?:\{(?P<braced>[^{}\n]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*))"
 _CITE = re.compile(r"(?<![\w.+\-/@])(?P<minus>-)?@" + _KEY)
-_GROUP = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[:])")
+# The part before the first ``@`` excludes ``@``: one way to match, so a ``[`` followed by
+# thousands of keys and no ``]`` costs one scan, not one per ``@`` (quadratic).
+_GROUP = re.compile(r"\[(?P<body>[^\[\]@]*@[^\[\]]*)\](?![(\[:])")
 _NARRATIVE_LOCATOR = re.compile(r"[ \t]\[(?P<body>[^\[\]@]+)\](?![(\[:])")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
-_URL = re.compile(r"<[^<>\s]+>|\]\([^)\s]*\)|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
+_BACKTICKS = re.compile(r"`+")
+_COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
+# Possessive loops (``*+``) never give back what they took: each start is one scan.
+_URL = re.compile(r"<[^<>\s]++>|\]\((?:[^()\s]|\([^()\s]*+\))*+\)|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
                   r"|\bwww\.[^\s<>)\]]+")
 
 #: Pandoc's English locator terms and the CSL locator label each stands for.
@@ -47,7 +51,7 @@ for _label, _terms in {
 _TERMS = "|".join(re.escape(t) for t in sorted(LOCATOR_TERMS, key=len, reverse=True))
 _VALUE = (r"[0-9ivxlcdmIVXLCDM]+[a-z]?(?:\s*(?:[-\u2013\u2014]+|[,&])\s*"
           r"[0-9ivxlcdmIVXLCDM]+[a-z]?)*")
-_LOCATOR = re.compile(r"^\s*,?\s*(?:(?P<label>" + _TERMS + r")(?<=\.)\s*|(?P<label2>" + _TERMS
+_LOCATOR = re.compile(r"^\s*(?:,\s*)?(?:(?P<label>" + _TERMS + r")(?<=\.)\s*|(?P<label2>" + _TERMS
                       + r")\s+)?(?P<value>" + _VALUE + r")(?P<suffix>.*)$", re.S)
 
 
@@ -83,14 +87,14 @@ def find_citation_groups(text: str, path: Path, first_line: int = 1) -> list[Cit
         return SourceLocation(path, first_line + line, offset - starts[line] + 1)
 
     groups: list[CitationGroup] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(masked) + 1)  # 1 where a bracketed group stands: O(1) per lookup
     for match in _GROUP.finditer(masked):
         items = _bracket_items(text, masked, match.start("body"), match.end("body"), where)
         if items:
             groups.append(CitationGroup(tuple(items), False, match.start(), match.end()))
-            taken.append((match.start(), match.end()))
+            taken[match.start():match.end()] = b"\1" * (match.end() - match.start())
     for match in _CITE.finditer(masked):
-        if any(a <= match.start() < b for a, b in taken) or match.group("minus"):
+        if taken[match.start()] or match.group("minus"):
             continue
         key = match.group("braced") or match.group("plain")
         end, locator, suffix = match.end(), None, ""
@@ -147,8 +151,8 @@ def _line_index(starts: list[int], offset: int) -> int:
 
 
 def mask(text: str, *, urls: bool = True) -> str:
-    """Blank out fenced code, code spans and (unless ``urls`` is false) URLs and link targets,
-    keeping every other character in place."""
+    """Blank out fenced code, HTML comments, code spans and (unless ``urls`` is false) URLs and
+    link targets, keeping every other character in place. Linear in the length of ``text``."""
     lines = text.split("\n")
     fence: str | None = None
     for index, line in enumerate(lines):
@@ -158,10 +162,52 @@ def mask(text: str, *, urls: bool = True) -> str:
             lines[index] = " " * len(line)
         elif fence is not None:
             lines[index] = " " * len(line)
-    text = "\n".join(lines)
-    for pattern in (_CODE_SPAN, _URL) if urls else (_CODE_SPAN,):
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return text
+    text = _blank_spans("\n".join(lines), _comment_spans)
+    text = _blank_spans(text, _code_spans)
+    return _blank_spans(text, lambda t: [m.span() for m in _URL.finditer(t)]) if urls else text
+
+
+def _blank_spans(text: str, spans) -> str:
+    """``text`` with every character but newlines inside the ``spans(text)`` made a space."""
+    parts, last = [], 0
+    for start, end in spans(text):
+        parts += [text[last:start], re.sub(r"[^\n]", " ", text[start:end])]
+        last = end
+    return "".join(parts) + text[last:]
+
+
+def _comment_spans(text: str) -> list[tuple[int, int]]:
+    """HTML comments ``<!-- … -->`` (an unclosed one is text, as for pandoc)."""
+    spans, at = [], 0
+    while (start := text.find(_COMMENT_OPEN, at)) >= 0:
+        end = text.find(_COMMENT_CLOSE, start + len(_COMMENT_OPEN))
+        if end < 0:
+            break
+        at = end + len(_COMMENT_CLOSE)
+        spans.append((start, at))
+    return spans
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Code spans as CommonMark defines them: a run of n backticks up to the next run of exactly
+    n. Each run's next run of the same length is found in one backward pass (linear; a regex
+    with a backreference took cubic time on a line of backticks)."""
+    runs = [m.span() for m in _BACKTICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index] = last_of_length.get(length)
+        last_of_length[length] = index
+    spans, index = [], 0
+    while index < len(runs):
+        closing = following[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return spans
 
 
 def find_citations(text: str, path: Path, first_line: int = 1) -> list[Citation]:
