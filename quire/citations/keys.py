@@ -1,7 +1,9 @@
 """Checking cited keys against the bibliography.
 
 Every unknown key in the book is reported in one run, each as
-``path:line:col: error: unknown citation key 'x' (did you mean 'y'?)``.
+``path:line:col: error: unknown citation key 'x' (did you mean 'y'?)``; a key holding an
+invisible character (zero-width space, bidi override) is reported as such, the character
+named, since it cannot be seen in an editor.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from ..errors import QuireError, raise_all
 from pathlib import Path
 
 from ..model import Bibliography, Chapter, Citation
-from .syntax import CitationGroup, find_citation_groups
+from ..textfiles import describe_character
+from .syntax import CitationGroup, find_citation_groups, invisible_characters
 
 
 def citation_groups(chapters: list[Chapter]) -> dict[Path, list[CitationGroup]]:
@@ -34,6 +37,14 @@ def check_citation_keys(citations: list[Citation], bibliography: Bibliography) -
     errors = []
     for citation in citations:
         if citation.key in bibliography.entries or citation.key in bibliography.references:
+            continue
+        hidden = invisible_characters(citation.key)
+        if hidden:
+            shown = "".join(f"<{describe_character(c)}>" if c in hidden else c
+                            for c in citation.key)
+            errors.append(QuireError(f"citation key '{shown}' holds an invisible character "
+                                     f"{describe_character(hidden[0])}: delete it",
+                                     citation.location))
             continue
         if citation.key.lower() in lowered:
             hint = (f" (keys are case-sensitive: did you mean "

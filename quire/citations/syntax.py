@@ -16,13 +16,21 @@ autolink, a link target, inline code or a fenced code block is not a citation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceLocation
 from ..model import Citation
 
-_KEY = r"(?:\{(?P<braced>[^{}\n]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*))"
+#: Invisible characters (format controls: zero-width, bidi overrides, soft hyphen) and
+#: combining accents are taken into a key, so that the key is checked whole: the first
+#: are reported (:func:`invisible_characters`), the second composed (NFC).
+INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_KEY_CHAR = "[\\w\u0300-\u036f" + INVISIBLE + "]"
+_KEY = (r"(?:\{(?P<braced>[^{}\n]+)\}|(?P<plain>" + _KEY_CHAR + "(?:" + _KEY_CHAR
+        + r"|[:.#$%&+?<>~/-](?=" + _KEY_CHAR + "))*))")
+_INVISIBLE = re.compile("[" + INVISIBLE + "]")
 _CITE = re.compile(r"(?<![\w.+\-/@])(?P<minus>-)?@" + _KEY)
 # The part before the first ``@`` excludes ``@``: one way to match, so a ``[`` followed by
 # thousands of keys and no ``]`` costs one scan, not one per ``@`` (quadratic).
@@ -96,7 +104,7 @@ def find_citation_groups(text: str, path: Path, first_line: int = 1) -> list[Cit
     for match in _CITE.finditer(masked):
         if taken[match.start()] or match.group("minus"):
             continue
-        key = match.group("braced") or match.group("plain")
+        key = _key(match)
         end, locator, suffix = match.end(), None, ""
         after = _NARRATIVE_LOCATOR.match(masked, match.end())
         if after:
@@ -118,10 +126,20 @@ def _bracket_items(text: str, masked: str, start: int, end: int, where) -> list[
         original = text[offset:offset + len(part)]
         prefix = original[:cite.start()].strip()
         locator, suffix = parse_locator(original[cite.end():])
-        items.append(CiteItem(cite.group("braced") or cite.group("plain"), where(at),
+        items.append(CiteItem(_key(cite), where(at),
                               prefix, suffix, locator, bool(cite.group("minus"))))
         offset += len(part) + 1
     return items
+
+
+def _key(match: re.Match[str]) -> str:
+    """The key of a ``@key`` match, in Unicode NFC (a decomposed accent is composed)."""
+    return unicodedata.normalize("NFC", match.group("braced") or match.group("plain"))
+
+
+def invisible_characters(key: str) -> list[str]:
+    """The invisible characters (zero-width, bidi controls) a key holds."""
+    return _INVISIBLE.findall(key)
 
 
 def parse_locator(rest: str) -> tuple[tuple[str, str] | None, str]:

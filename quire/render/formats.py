@@ -17,6 +17,7 @@ from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
+from ..textfiles import read_bytes
 from .pandoc import pandoc_version, run_pandoc
 from .typst import compile_typst
 
@@ -74,7 +75,7 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     """Render one format from the parsed book."""
     job = JOBS[fmt](config)
     key = content_key(pandoc_version(), fmt, ast, *job.args,
-                      *(p.read_bytes() for p in job.inputs), _typst_version())
+                      *(read_bytes(p) for p in job.inputs), _typst_version())
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     cached = cache.get(fmt, key)
     if cached is not None:
