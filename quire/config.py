@@ -16,6 +16,7 @@ from typing import Any
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
 from .errors import QuireError, SourceLocation, raise_all
+from .limits import Limits, parse_limits
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
 from .yamlsource import key_line, load_yaml
 
@@ -62,6 +63,7 @@ class BookConfig:
     key_lines: dict[str, int]
     entry_sections: tuple[str, ...] = ()
     appendices: AppendicesConfig = AppendicesConfig()
+    limits: Limits = Limits()  # --- resource limits (limits) ---
 
     def edition(self, name: str | None) -> Edition | None:
         """The edition called ``name`` (None for the book as configured)."""
@@ -214,6 +216,9 @@ BOOK_OPTIONS: tuple[Option, ...] = (
            "which sections (`sections`), and named `editions`."),
     Option("entry_sections", string_list, "The section headings `import` knows in research "
            "entries written as plain text, in their usual order.", default=DEFAULT_SECTIONS),
+    # --- resource limits (limits) ---
+    Option("limits", parse_limits, "Resource limits: seconds (`time`) and MiB (`memory`) "
+           "for each pandoc and Typst run, deepest `nesting` in a chapter."),
 )
 
 
@@ -263,6 +268,7 @@ def load_config(root: Path) -> BookConfig:
         csl=values["csl"],
         entry_sections=tuple(values["entry_sections"]),
         appendices=values["appendices"] or AppendicesConfig(),
+        limits=values["limits"] or Limits(),
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

@@ -29,6 +29,7 @@ from .citations.style import style_path
 from .config import BookConfig, load_config
 from .entries.store import load_bibliography
 from .errors import QuireError, Reporter, raise_all
+from .limits import check_nesting
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
@@ -72,6 +73,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     citations = cited(groups)
     errors = check_chapter_resources(with_passages, config.root)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
+    _attempt(errors, lambda: check_nesting(with_passages, config.limits.nesting), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)
     raise_all(errors)
@@ -130,12 +132,13 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
             config.output, basename=f"{config.output.basename}-{edition}"))
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
     with build_lock(config.build_dir):
-        ast = parse_book(book, config.source_date_epoch, cache, reporter)
+        ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
+                         config.location("limits"))
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
             texts_job = pool.submit(editor_texts, book, ast, config.source_date_epoch, cache,
                                     text_dir)
             artifacts = render_all(formats or config.output.formats, ast, config, cache,
-                                   reporter)
+                                   reporter, {ch.anchor: ch.path for ch in sources.chapters})
             texts = texts_job.result()
         reporter.finish()
         written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]

@@ -19,7 +19,7 @@ from ..model import Artifact
 from ..templates import template_path
 from ..textfiles import read_bytes
 from .pandoc import pandoc_version, run_pandoc
-from .typst import compile_typst
+from .typst import TypstSetting, compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
 
@@ -71,8 +71,9 @@ JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
 
 
 def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
-                  reporter: Reporter) -> Artifact:
-    """Render one format from the parsed book."""
+                  reporter: Reporter, chapters: dict[str, Path] | None = None) -> Artifact:
+    """Render one format from the parsed book (``chapters``: chapter anchor -> file, to
+    locate a Typst error)."""
     job = JOBS[fmt](config)
     key = content_key(pandoc_version(), fmt, ast, *job.args,
                       *(read_bytes(p) for p in job.inputs), _typst_version())
@@ -81,21 +82,25 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     if cached is not None:
         return Artifact(fmt, filename, cached)
     result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
-                        epoch=config.source_date_epoch, what=fmt.upper())
+                        epoch=config.source_date_epoch, what=fmt.upper(),
+                        limits=config.limits, where=config.location("limits"))
     for warning in result.warnings:
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(data, config.root, job.inputs[0])
+        template = job.inputs[0]
+        setting = TypstSetting(config.location("output"), template,
+                               not template.is_relative_to(config.root))
+        data = compile_typst(data, config.root, setting, chapters, config.limits)
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 
 
 def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: ContentCache,
-               reporter: Reporter) -> list[Artifact]:
+               reporter: Reporter, chapters: dict[str, Path] | None = None) -> list[Artifact]:
     """Render every requested format in parallel; any failure fails them all."""
     with ThreadPoolExecutor(max_workers=max(1, len(formats))) as pool:
-        futures = [pool.submit(render_format, fmt, ast, config, cache, reporter)
+        futures = [pool.submit(render_format, fmt, ast, config, cache, reporter, chapters)
                    for fmt in formats]
         errors, artifacts = [], []
         for future in futures:

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 from ..cache import ContentCache, content_key
-from ..errors import Reporter
+from ..errors import QuireError, Reporter, SourceLocation
+from ..limits import Limits
 from ..model import AssembledBook
 from ..resources import check_tree_resources
 from .pandoc import pandoc_version, run_pandoc
@@ -29,7 +30,8 @@ PROCESSING_KEYS = ("bibliography", "csl", "references", "link-citations",
 
 
 def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
-               reporter: Reporter) -> bytes:
+               reporter: Reporter, limits: Limits = Limits(),
+               where: SourceLocation | None = None) -> bytes:
     """The book as pandoc JSON (its citations are resolved already)."""
     meta_json = json.dumps(book.metadata, sort_keys=True, ensure_ascii=False)
     key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json)
@@ -41,7 +43,8 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
         meta_file.write_text(meta_json, encoding="utf-8")
         args = ["-f", INPUT_FORMAT, "-t", "json", f"--metadata-file={meta_file}"]
         result = run_pandoc(args, book.markdown.encode("utf-8"), cwd=book.resource_root,
-                            epoch=epoch, what="book's document tree")
+                            epoch=epoch, what="book's document tree", limits=limits,
+                            where=where)
     for warning in result.warnings:
         reporter.warn(f"pandoc: {warning}")
     ast = strip_processing_metadata(result.output)
@@ -53,7 +56,11 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
 
 def strip_processing_metadata(ast_json: bytes) -> bytes:
     """Remove :data:`PROCESSING_KEYS` from a pandoc JSON tree's metadata."""
-    tree = json.loads(ast_json)
+    try:
+        tree = json.loads(ast_json)
+    except RecursionError:  # inline markup nested thousands deep (block nesting is checked)
+        raise QuireError("the book's text is nested too deeply for its document tree "
+                         "(emphasis, links or spans inside one another)") from None
     for name in PROCESSING_KEYS:
         tree["meta"].pop(name, None)
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
