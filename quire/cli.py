@@ -1,7 +1,7 @@
 """The command line: ``build``, ``check`` and ``new``.
 
 Every command maps a :class:`~quire.errors.QuireError` to its message on stderr
-and exit status 1, without a traceback; warnings are printed with their
+and exit status 1, without a traceback (a usage error too, in the same format); warnings are printed with their
 locations and counted. Anything else escaping is a bug and shows a traceback.
 """
 
@@ -47,7 +47,31 @@ ALLOW_STALE = click.option("--allow-stale-quotes", is_flag=True,
                            help="Report stale, moved or missing quotations as warnings.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, whose usage errors (an unknown command or option, a bad value) are
+    printed like every other error, ``build.py build: error: …``, and exit with status 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "build.py"
+            click.echo(f"{where}: error: {exc.format_message()} (see '{where} --help')",
+                       err=True)
+            click.echo("1 error", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"build.py: error: {exc.format_message()}", err=True)
+            click.echo("1 error", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo("interrupted; outputs left as they were", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="The book project's folder.")
 @click.pass_context
