@@ -8,6 +8,7 @@ Chapter text is passed through as data: nothing in it is evaluated.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,15 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
 
 
 def book_metadata(config: BookConfig) -> dict[str, Any]:
-    """Pandoc metadata from book.yaml (title page, language, rights, dates)."""
+    """Pandoc metadata from book.yaml (title page, language, rights, dates).
+
+    pandoc reads a metadata file's texts as Markdown: each of book.yaml's texts is escaped
+    (:func:`plain_text`), so ``</dc:title><script>`` is a title, never markup, and an image
+    or link written there is text.
+    """
     meta: dict[str, Any] = {
-        "title": config.title,
-        "author": list(config.authors),
+        "title": plain_text(config.title),
+        "author": [plain_text(author) for author in config.authors],
         "lang": config.language,
         "date": config.date.isoformat(),
         "toc-title": "Contents",
@@ -54,5 +60,16 @@ def book_metadata(config: BookConfig) -> dict[str, Any]:
     for key, value in (("subtitle", config.subtitle), ("publisher", config.publisher),
                        ("rights", config.rights)):
         if value:
-            meta[key] = value
+            meta[key] = plain_text(value)
     return meta
+
+
+#: Markup characters (and any at the start, where ``-``, ``1.``, ``:`` open blocks); quotes,
+#: dashes and full stops elsewhere stay bare, so smart typography still curls and joins them.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+!|~^$@&%=]|^[!-/:-@\[-`{-~])")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as Pandoc Markdown that reads back as that text: markup characters
+    backslash-escaped (which Markdown allows for any ASCII punctuation)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter
 from .engine import Cite, CitationEngine
+from .keys import reference_anchor
 from .syntax import CitationGroup
 
 
@@ -57,7 +58,7 @@ def make_engine(csl_path: Path, items: dict) -> CitationEngine:
 
 def references_markdown(references: list[tuple[str, str]], heading: str) -> str:
     """The reference list section: a heading, then one entry div per work."""
-    entries = "\n".join(f"::: {{#ref-{key} .csl-entry custom-style=\"Bibliography\"}}\n{text}\n:::\n"
+    entries = "\n".join(f"::: {{#{reference_anchor(key)} .csl-entry custom-style=\"Bibliography\"}}\n{text}\n:::\n"
                         for key, text in references)
     return (f"# {heading} {{#references .unnumbered .backmatter}}\n\n"
             f":::::: {{#refs .references .csl-bib-body .hanging-indent}}\n{entries}::::::\n")
