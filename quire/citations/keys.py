@@ -8,6 +8,7 @@ named, since it cannot be seen in an editor.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 
 from ..errors import QuireError, raise_all
@@ -27,8 +28,27 @@ def reference_anchor(key: str) -> str:
 
 
 def citation_groups(chapters: list[Chapter]) -> dict[Path, list[CitationGroup]]:
-    """Every citation group of every chapter, by chapter file, each chapter read once."""
-    return {ch.path: find_citation_groups(ch.body, ch.path, ch.body_line) for ch in chapters}
+    """Every citation group of every chapter, by chapter file, each chapter read once; the
+    groups of a chapter's title under :func:`title_key` (its offsets are the title's)."""
+    groups: dict[Path, list[CitationGroup]] = {}
+    for chapter in chapters:
+        in_title = find_citation_groups(chapter.title, chapter.path, chapter.heading_line)
+        if in_title:  # columns as in the '# ' heading line
+            groups[title_key(chapter.path)] = [_shifted(g, 2) for g in in_title]
+        groups[chapter.path] = find_citation_groups(chapter.body, chapter.path,
+                                                    chapter.body_line)
+    return groups
+
+
+def title_key(path: Path) -> Path:
+    """Where :func:`citation_groups` keeps the citation groups of a chapter's title."""
+    return path.with_name(path.name + "#title")
+
+
+def _shifted(group: CitationGroup, columns: int) -> CitationGroup:
+    items = tuple(dataclasses.replace(item, location=dataclasses.replace(
+        item.location, column=(item.location.column or 0) + columns)) for item in group.items)
+    return dataclasses.replace(group, items=items)
 
 
 def cited(groups: dict[Path, list[CitationGroup]]) -> list[Citation]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter
 from .engine import Cite, CitationEngine
-from .keys import reference_anchor
+from .keys import reference_anchor, title_key
 from .syntax import CitationGroup
 
 
@@ -31,20 +31,28 @@ class ResolvedCitations:
 def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],
                       bibliography: Bibliography, csl_path: Path) -> ResolvedCitations:
     """Replace every citation group in ``chapters``; the keys must already be known."""
-    found = [(chapter, groups[chapter.path]) for chapter in chapters]
-    cited = list(dict.fromkeys(item.key for _, groups in found for g in groups for item in g.items))
+    cited = list(dict.fromkeys(item.key for chapter in chapters
+                               for key in (title_key(chapter.path), chapter.path)
+                               for group in groups.get(key, []) for item in group.items))
     if not cited:
         return ResolvedCitations(list(chapters), [])
     engine = make_engine(csl_path, {key: bibliography.item(key) for key in cited})
     resolved = []
-    for chapter, groups in found:
-        body = chapter.body
-        for group in reversed(groups):
-            cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
-                     for i in group.items]
-            body = body[:group.start] + engine.cite(cites, group.narrative) + body[group.end:]
-        resolved.append(dataclasses.replace(chapter, body=body))
+    for chapter in chapters:  # the title's citations first: its reading order
+        title = _replace(engine, chapter.title, groups.get(title_key(chapter.path), []))
+        body = _replace(engine, chapter.body, groups[chapter.path])
+        resolved.append(dataclasses.replace(chapter, title=title, body=body))
     return ResolvedCitations(resolved, engine.bibliography(cited), engine)
+
+
+def _replace(engine: CitationEngine, text: str, groups: list[CitationGroup]) -> str:
+    """``text`` with each citation group replaced by its resolved text."""
+    resolved = [(group, engine.cite([Cite(i.key, i.prefix, i.suffix, i.locator,
+                                          i.suppress_author) for i in group.items],
+                                    group.narrative)) for group in groups]
+    for group, cited in reversed(resolved):
+        text = text[:group.start] + cited + text[group.end:]
+    return text
 
 
 def make_engine(csl_path: Path, items: dict) -> CitationEngine:
