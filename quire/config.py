@@ -16,7 +16,7 @@ from typing import Any
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
 from .errors import QuireError, SourceLocation, raise_all
-from .limits import Limits, parse_limits
+from .limits import Limits, bounded_number, parse_limits
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
 from .yamlsource import key_line, load_yaml
 
@@ -186,7 +186,7 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("basename", _basename, "Output file name without extension "
            "(default: made from the title)."),
     Option("paper", string, "Typst paper size of the PDF.", default="a5"),
-    Option("font_size", _positive_number, "Body text size of the PDF in points.",
+    Option("font_size", bounded_number(4, 72), "Body text size of the PDF in points (4 to 72).",
            default=10.5),
 )
 

@@ -33,23 +33,25 @@ class Limits:
     nesting: int = 64
 
 
-def _bounded_number(low: float, high: float, whole: bool = False):
+def bounded_number(low: float, high: float, whole: bool = False):
+    """A parser of a number from ``low`` to ``high`` (a whole number if ``whole``)."""
+
     def parse(value: Any, ctx: Context) -> float:
         if (isinstance(value, bool) or not isinstance(value, (int, float))
                 or (whole and not isinstance(value, int)) or not low <= value <= high):
             kind = "a whole number" if whole else "a number"
             raise QuireError(f"expected {kind} from {low:.10g} to {high:.10g}, got {value!r}",
                              ctx.location)
-        return value
+        return int(value) if whole else float(value)
     return parse
 
 
 LIMIT_OPTIONS: tuple[Option, ...] = (
-    Option("time", _bounded_number(1, 86_400), "Seconds each pandoc or Typst run may take.",
+    Option("time", bounded_number(1, 86_400), "Seconds each pandoc or Typst run may take.",
            default=Limits.time),
-    Option("memory", _bounded_number(256, 1_048_576, whole=True), "MiB of memory each pandoc "
+    Option("memory", bounded_number(256, 1_048_576, whole=True), "MiB of memory each pandoc "
            "or Typst run may use.", default=Limits.memory),
-    Option("nesting", _bounded_number(1, 200, whole=True), "Deepest nesting of block quotes, "
+    Option("nesting", bounded_number(1, 200, whole=True), "Deepest nesting of block quotes, "
            "lists and divs in a chapter.", default=Limits.nesting),
 )
 
