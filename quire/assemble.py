@@ -8,6 +8,7 @@ Chapter text is passed through as data: nothing in it is evaluated.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from .appendices import appendix_entries, build_appendices, render_appendix
 from .appendix_config import Edition
 from .citations.keys import cited
 from .citations.syntax import CitationGroup
+from .editorial.texts import unwrap_internal_links
 from .model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
@@ -36,7 +38,10 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
         named.append(("references", references_markdown(resolved.references,
                                                         REFERENCES_HEADING)))
     entries = appendix_entries(config, bibliography, citations)
-    appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
+    # "Cited in" names each chapter by its title, citations resolved to text (not links).
+    titled = [dataclasses.replace(chapter, title=unwrap_internal_links(done.title))
+              for chapter, done in zip(chapters, resolved.chapters)]
+    appendices = build_appendices(config, edition, entries, titled, citations, bibliography,
                                   resolved.engine, csl_path)
     named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
     return AssembledBook("\n".join(text for _, text in named), book_metadata(config), csl_path,

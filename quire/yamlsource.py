@@ -36,9 +36,14 @@ class _LocatedConstructor(RoundTripConstructor):
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise ConstructorError(None, None, f"cannot read this value: {exc}",
-                                   node.start_mark) from None
+        except YAMLError:
+            raise
+        except Exception as exc:  # ruamel's constructors raise many kinds on odd values
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            detail = f": {exc}" if isinstance(exc, ValueError) else ""
+            raise ConstructorError(None, None, f"cannot read {node.value!r} as "
+                                   f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+                                   f"{detail}", node.start_mark) from None
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
