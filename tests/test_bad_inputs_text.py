@@ -142,8 +142,8 @@ CASES = [
          C + ":3:36071: error: unknown citation key 'smith2021' (did you mean 'smith2020'?)"),
     # YAML: values it cannot build, nesting, aliases
     Case("yaml-impossible-date", {"book.yaml": GOOD_YAML.replace("2025-01-15", "2026-02-30")},
-         Y + ":4:7: error: invalid YAML: cannot read '2026-02-30' as a timestamp: day is out of range "
-         "for month"),
+         Y + ":4:7: error: invalid YAML: cannot read '2026-02-30' as a timestamp: day is out of "
+         "range for month"),
     Case("yaml-month-13", {"book.yaml": GOOD_YAML.replace("2025-01-15", "2026-13-01")},
          Y + ":4:7: error: invalid YAML: cannot read '2026-13-01' as a timestamp: month must be "
          "in 1..12"),

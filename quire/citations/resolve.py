@@ -66,7 +66,8 @@ def make_engine(csl_path: Path, items: dict) -> CitationEngine:
 
 def references_markdown(references: list[tuple[str, str]], heading: str) -> str:
     """The reference list section: a heading, then one entry div per work."""
-    entries = "\n".join(f"::: {{#{reference_anchor(key)} .csl-entry custom-style=\"Bibliography\"}}\n{text}\n:::\n"
+    entries = "\n".join(f"::: {{#{reference_anchor(key)} .csl-entry "
+                        f"custom-style=\"Bibliography\"}}\n{text}\n:::\n"
                         for key, text in references)
     return (f"# {heading} {{#references .unnumbered .backmatter}}\n\n"
             f":::::: {{#refs .references .csl-bib-body .hanging-indent}}\n{entries}::::::\n")

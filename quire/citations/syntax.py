@@ -40,7 +40,8 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 _COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
 # Possessive loops (``*+``) never give back what they took: each start is one scan.
-_URL = re.compile(r"<[^<>\s]++>|\]\((?:[^()\s]|\([^()\s]*+\))*+\)|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
+_URL = re.compile(r"<[^<>\s]++>|\]\((?:[^()\s]|\([^()\s]*+\))*+\)"
+                  r"|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
                   r"|\bwww\.[^\s<>)\]]+")
 
 #: Pandoc's English locator terms and the CSL locator label each stands for.

@@ -90,7 +90,7 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     if fmt == "pdf":
         template = job.inputs[0]
         setting = TypstSetting(config.location("output"), template,
-                               not template.is_relative_to(config.root))
+                               not template.is_relative_to(config.root), config.location("limits"))
         data = compile_typst(data, config.root, setting, chapters, config.limits)
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)

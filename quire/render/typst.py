@@ -55,6 +55,7 @@ class TypstSetting:
     config: SourceLocation
     template: Path
     own_template: bool
+    limits: SourceLocation | None = None  # book.yaml's ``limits``, for a run stopped there
 
 
 def compile_typst(source: bytes, root: Path, setting: TypstSetting,
@@ -65,13 +66,14 @@ def compile_typst(source: bytes, root: Path, setting: TypstSetting,
     proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, str(limits.memory), str(root),
                              font_paths], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=root)
+    stopped_at = setting.limits or setting.config
     try:
         pdf, stderr = proc.communicate(source, timeout=limits.time)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         raise QuireError(f"Typst took longer than {limits.time:g} s making the PDF and was "
-                         f"stopped (limits.time in book.yaml)", setting.config) from None
+                         f"stopped (limits.time in book.yaml)", stopped_at) from None
     if proc.returncode == 0:
         fault_point("kill-after-typst")
         return pdf
@@ -86,7 +88,7 @@ def compile_typst(source: bytes, root: Path, setting: TypstSetting,
                          locate(error["diagnostic"], source, setting, chapters or {}))
     if proc.returncode in (4, -6, -9) or "memory allocation" in text:
         raise QuireError(f"Typst ran out of memory making the PDF (over {limits.memory} MiB) "
-                         f"and was stopped (limits.memory in book.yaml)", setting.config)
+                         f"and was stopped (limits.memory in book.yaml)", stopped_at)
     raise QuireError(f"Typst failed making the PDF (exit status {proc.returncode}): "
                      f"{text.strip()[-300:]}", setting.config)
 
