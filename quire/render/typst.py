@@ -4,7 +4,8 @@ The compiler sees only the project folder (its ``root``) and the fonts it
 ships, never the system's: the PDF is the same on every machine, embeds every
 font it uses, and a ``#read`` or ``#include`` cannot reach outside the project.
 
-It runs in a child Python process (about 0.2 s more per PDF than in-process)
+It runs in a child Python process (about 0.3 s more per PDF than in-process: the
+interpreter, the module and the fonts are loaded each time)
 so that raw Typst or a template that loops or allocates without bound is
 stopped at ``limits.time`` seconds or ``limits.memory`` MiB (an address-space
 limit the child sets on itself) instead of running until the kernel kills the
