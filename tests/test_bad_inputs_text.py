@@ -164,6 +164,13 @@ CASES = [
     Case("entry-impossible-date", entry_with("page: 1-10\n", "page: 1-10\nadded: 2026-02-30\n"),
          E + ":16:8: error: invalid YAML: cannot read '2026-02-30' as a timestamp: day is out "
          "of range for month"),
+    Case("entry-yaml-date-in-reference", entry_with("issued:\n    date-parts: [[2020]]",
+                                                    "issued: 2020-01-31"),
+         E + ":3: error: CSL-JSON field 'issued' holds a date (2020-01-31): CSL-JSON takes "
+         "texts, numbers, lists and mappings (a date as date-parts: [[2020, 1, 31]])"),
+    Case("entry-infinite-number", entry_with("page: 1-10", "page: 1-10\n  note: .inf"),
+         E + ":3: error: CSL-JSON field 'note' holds the number inf: CSL-JSON takes texts, "
+         "numbers, lists and mappings (a date as date-parts: [[2020, 1, 31]])"),
     Case("entry-deep", entry_with("page: 1-10\n", "page: 1-10\nx: " + "{a: " * 500 + "1"
                                   + "}" * 500 + "\n"),
          E + ":2: error: invalid YAML: nested too deeply (at most 100 levels)"),
@@ -175,6 +182,8 @@ CASES = [
          "aliases, nested): write the values out"),
     Case("chapter-float-tag", {CHAPTER: "---\nnumber: !!float one\n---\n" + CHAPTER_TEXT},
          C + ":2:9: error: invalid YAML: cannot read 'one' as a float"),
+    Case("references-deep", {REFS: "[" * 100_000 + "]" * 100_000 + "\n"},
+         "{root}/" + REFS + ":1: error: invalid JSON: nested too deeply"),
     # limits in book.yaml
     Case("limits-time-zero", limits("  time: 0\n"),
          Y + ":7: error: expected a number from 1 to 86400, got 0"),
