@@ -133,7 +133,8 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
     with build_lock(config.build_dir):
         ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
-                         config.location("limits"))
+                         config.location("limits"),
+                         {ch.path.stem: ch.path for ch in sources.chapters})
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
             texts_job = pool.submit(editor_texts, book, ast, config.source_date_epoch, cache,
                                     text_dir)

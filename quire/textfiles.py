@@ -117,3 +117,18 @@ def location_of(path: Path, text: str, offset: int, first_line: int = 1) -> Sour
     line_start = text.rfind("\n", 0, offset) + 1
     return SourceLocation(path, first_line + text.count("\n", 0, offset),
                           offset - line_start + 1)
+
+
+def first_line_holding(path: Path, pieces: list[str], *, last: bool = False) -> int | None:
+    """The first (or ``last``) line of ``path`` holding the first of ``pieces`` found (to
+    locate a renderer's message in the user's file); None if none is, or the file cannot be
+    read."""
+    try:
+        lines = read_text(path).split("\n")
+    except QuireError:
+        return None
+    for piece in pieces:
+        found = [number for number, line in enumerate(lines, 1) if piece and piece in line]
+        if found:
+            return found[-1] if last else found[0]
+    return None

@@ -232,6 +232,15 @@ CASES = [
         "# Endings\n\nText.\n\n```{=typst}\n#panic(\"no\")\n```\n")},
          "{root}/manuscript/chapters/02-endings.md:6: error: Typst could not make the PDF: "
          "panicked with: no"),
+    Case("typst-undecodable-image", {**chapter_with("And the chapter goes on.",
+                                                    "![A figure](manuscript/images/bad.png)"),
+                                     "manuscript/images/bad.png": b"\x89PNG\r\n\x1a\nbroken"},
+         C + ":10: error: Typst could not make the PDF: failed to decode image (unexpected end "
+         "of file)"),
+    Case("pandoc-duplicate-identifier", {"manuscript/chapters/02-endings.md": (
+        "# Endings\n\n## Part {#same}\n\nText.\n\n## Again {#same}\n")},
+         "{root}/manuscript/chapters/02-endings.md:7: error: pandoc: Duplicate identifier "
+         "'same' (warning treated as error: --strict)", ("build", "--strict")),
     # usage errors: the same format, exit status 1
     Case("usage-unknown-command", {}, "build.py: error: No such command 'bild'. Did you mean "
          "'build'? (see 'build.py --help')", ("bild",)),

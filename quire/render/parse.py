@@ -8,6 +8,7 @@ result is cached by a hash of everything it depends on.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..errors import QuireError, Reporter, SourceLocation
 from ..limits import Limits
 from ..model import AssembledBook
 from ..resources import check_tree_resources
+from ..textfiles import first_line_holding
 from .pandoc import pandoc_version, run_pandoc
 
 #: Pandoc Markdown, minus metadata blocks (a ``---`` block in a chapter is text,
@@ -31,7 +33,8 @@ PROCESSING_KEYS = ("bibliography", "csl", "references", "link-citations",
 
 def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
                reporter: Reporter, limits: Limits = Limits(),
-               where: SourceLocation | None = None) -> bytes:
+               where: SourceLocation | None = None,
+               chapters: dict[str, Path] | None = None) -> bytes:
     """The book as pandoc JSON (its citations are resolved already)."""
     meta_json = json.dumps(book.metadata, sort_keys=True, ensure_ascii=False)
     key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json)
@@ -46,12 +49,42 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
                             epoch=epoch, what="book's document tree", limits=limits,
                             where=where)
     for warning in result.warnings:
-        reporter.warn(f"pandoc: {warning}")
+        at = _WARNING_LINE.search(warning)
+        where = locate_warning(book, warning, int(at.group(1)), chapters or {}) if at else None
+        reporter.warn(f"pandoc: {_WARNING_LINE.sub('', warning) if where else warning}", where)
     ast = strip_processing_metadata(result.output)
     # The EPUB and DOCX writers embed whatever files the tree names: checked once, here.
     check_tree_resources(ast, book.resource_root)
     cache.put("ast", key, ast)
     return ast
+
+
+_WARNING_LINE = re.compile(r" at line (\d+) column \d+")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def locate_warning(book: AssembledBook, warning: str, line: int,
+                   chapters: dict[str, Path]) -> SourceLocation | None:
+    """The chapter file and line a pandoc warning at ``line`` of the assembled book is about
+    (``chapters``: part name -> chapter file). pandoc's line is where its parser stood, often
+    the next block: the chapter holding that line or the one before is searched for what the
+    warning quotes (``#id`` for an identifier), then for the text of that line."""
+    lines = book.markdown.split("\n")
+    quoted = _QUOTED.findall(warning)
+    pieces = [f"#{q}" for q in quoted] + quoted + [lines[line - 1].strip()
+                                                  if 0 < line <= len(lines) else ""]
+    bounds, start = [], 1
+    for name, text in book.parts:
+        bounds.append((name, start))
+        start += text.count("\n") + 1
+    here = max((i for i, (_, first) in enumerate(bounds) if first <= line), default=0)
+    candidates = [bounds[i][0] for i in (here, here - 1) if i >= 0 and bounds[i][0] in chapters]
+    for name in candidates:
+        found = first_line_holding(chapters[name], pieces,
+                                   last=warning.startswith("Duplicate"))  # the second one
+        if found is not None:
+            return SourceLocation(chapters[name], found)
+    return SourceLocation(chapters[candidates[0]]) if candidates else None
 
 
 def strip_processing_metadata(ast_json: bytes) -> bytes:

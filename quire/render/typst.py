@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import QuireError, SourceLocation
 from ..faults import fault_point
 from ..limits import Limits
+from ..textfiles import first_line_holding
 
 #: The child: set its own memory limit, compile stdin, PDF on stdout, an error as JSON.
 _CHILD = """
@@ -115,16 +116,14 @@ def locate(diagnostic: str, source: bytes, setting: TypstSetting,
     return setting.config if setting.own_template else SourceLocation(setting.template)
 
 
-def _line_holding(path: Path, text: str) -> int | None:
-    """The first line of ``path`` that holds ``text`` (raw Typst passes through unchanged)."""
-    from ..textfiles import read_text
+_STRING = re.compile(r'"((?:[^"\\]|\\.){3,})"')
+_LABEL = re.compile(r"<([\w:.-]{2,})>")
 
+
+def _line_holding(path: Path, text: str) -> int | None:
+    """The first line of ``path`` that holds ``text`` (raw Typst passes through unchanged),
+    else one holding a string of it (an image's path) or, as ``#id``, one of its labels."""
     if not text:
         return None
-    try:
-        for number, line in enumerate(read_text(path).split("\n"), 1):
-            if text in line:
-                return number
-    except QuireError:
-        return None
-    return None
+    return first_line_holding(path, [text] + _STRING.findall(text)
+                              + ["#" + label for label in _LABEL.findall(text)])
