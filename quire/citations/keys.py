@@ -19,12 +19,17 @@ from ..textfiles import describe_character
 from .syntax import CitationGroup, find_citation_groups, invisible_characters
 
 
+def key_id(key: str) -> str:
+    """A key as part of an id: every character a Typst label, an XML id or a URL fragment
+    cannot hold written ``_<hex>_`` (and ``_`` as ``__``), so each key keeps its own id:
+    ``a_3c_b`` for ``a<b``."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-.:") else
+                   "__" if c == "_" else f"_{ord(c):x}_" for c in key)
+
+
 def reference_anchor(key: str) -> str:
-    """The id of a work's reference-list entry, ``ref-<key>`` with every character a Typst
-    label, an XML id or a URL fragment cannot hold written ``_<hex>_`` (and ``_`` as ``__``),
-    so each key keeps its own id: ``ref-a_3c_b`` for ``a<b``."""
-    return "ref-" + "".join(c if c.isascii() and (c.isalnum() or c in "-.:") else
-                            "__" if c == "_" else f"_{ord(c):x}_" for c in key)
+    """The id of a work's reference-list entry: ``ref-`` and :func:`key_id`."""
+    return "ref-" + key_id(key)
 
 
 def citation_groups(chapters: list[Chapter]) -> dict[Path, list[CitationGroup]]:
