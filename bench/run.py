@@ -10,11 +10,21 @@ machine, and reported as ratios to bare pandoc; nothing here is a test.
 - *quire, cold*: ``build.py build --no-cache`` (every stage runs).
 - *quire, warm*: ``build.py build`` again with nothing changed (cached stages).
 - *quire, one chapter edited*: a word changed in one chapter.
+- *quire, one entry edited*: a sentence changed in one research entry (cited by two
+  chapters, with its research appendix).
+- *watch*: ``build.py watch`` on the same book; the seconds from saving a one-sentence
+  edit to the preview page being updated, and to the PDF being written.
+
+Each build is one child process, timed with ``os.wait4``: wall-clock seconds, CPU
+seconds (user + system, the process and the children it waited for: pandoc), and
+peak memory (the largest resident set of one process of the run; processes that
+run side by side are not added up).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -35,11 +45,42 @@ VOCABULARY = ("the mirror system attunement survivor narcissist neural resonance
               "connection memory trauma recovery regulation experience world felt sense").split()
 
 
+ENTRY = """---
+key: study2010
+citation: Study, S. (2010). A study the book draws on. *Journal*, 2, 1--9.
+reference:
+  type: article-journal
+  author:
+  - {family: Study, given: S.}
+  issued:
+    date-parts:
+    - [2010]
+  title: A study the book draws on
+  container-title: Journal
+  volume: '2'
+  page: 1-9
+---
+
+## What This Research Found
+
+%s
+"""
+
+
+ENTRY_ITEM = {"id": "study2010", "type": "article-journal", "title": "A study the book draws on",
+              "author": [{"family": "Study", "given": "S."}],
+              "issued": {"date-parts": [[2010]]}, "container-title": "Journal", "volume": "2",
+              "page": "1-9"}
+
+
 def make_book(root: Path) -> None:
-    """A deterministic book of WORDS words in CHAPTERS chapters, citing 40 references."""
+    """A deterministic book of WORDS words in CHAPTERS chapters, citing 40 references
+    and one research entry."""
     rng = random.Random(7)
     (root / "manuscript" / "chapters").mkdir(parents=True)
-    (root / "bibliography").mkdir()
+    (root / "bibliography" / "entries").mkdir(parents=True)
+    finding = " ".join(rng.choice(VOCABULARY) for _ in range(300))
+    (root / "bibliography" / "entries" / "study2010.md").write_text(ENTRY % finding)
     refs = [{"id": f"author{i}2001", "type": "article-journal", "title": f"Study number {i}",
              "author": [{"family": f"Author{i}", "given": "A."}],
              "issued": {"date-parts": [[2001]]}, "container-title": "Journal", "volume": "1",
@@ -54,36 +95,79 @@ def make_book(root: Path) -> None:
             words[0] = words[0].capitalize()
             count += len(words)
             paragraphs.append(" ".join(words) + f" [@author{rng.randrange(40)}2001].")
+        if n in (3, 15):
+            paragraphs.append("As a study showed [@study2010].")
         text = f"# Chapter title {n}\n\n" + "\n\n".join(paragraphs) + "\n"
         (root / "manuscript" / "chapters" / f"{n:02d}-chapter.md").write_text(text)
 
 
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+class Run:
+    """Wall-clock seconds, CPU seconds and peak memory (MiB) of child processes."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = self.peak = 0.0
+
+    def run(self, command: list[str]) -> None:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}")
+        self.wall += time.perf_counter() - start
+        self.cpu += usage.ru_utime + usage.ru_stime
+        self.peak = max(self.peak, usage.ru_maxrss / 1024)
 
 
-def bare_pandoc(root: Path, out: Path) -> None:
+def bare_pandoc(root: Path, out: Path) -> Run:
     """The baseline: pandoc alone, format after format."""
-    import typst
-
+    run = Run()
     chapters = sorted((root / "manuscript" / "chapters").glob("*.md"))
     source = out / "book.md"
     source.write_text("\n\n".join(p.read_text() for p in chapters))
-    common = [pandoc_binary(), str(source), "--citeproc",
-              f"--bibliography={root / 'bibliography' / 'references.json'}",
+    references = json.loads((root / "bibliography" / "references.json").read_text())
+    bibliography = out / "references.json"  # the plain references and the entry's work
+    bibliography.write_text(json.dumps(references + [ENTRY_ITEM]))
+    common = [pandoc_binary(), str(source), "--citeproc", f"--bibliography={bibliography}",
               "-M", "title=Benchmark Book", "-M", "lang=en-GB"]
     for target in ("book.epub", "book.docx"):
-        subprocess.run([*common, "-o", str(out / target)], check=True)
-    subprocess.run([*common, "-t", "typst-citations", "-s", "-o", str(out / "book.typ")],
-                   check=True)
-    (out / "book.pdf").write_bytes(typst.compile(str(out / "book.typ")))
+        run.run([*common, "-o", str(out / target)])
+    run.run([*common, "-t", "typst-citations", "-s", "-o", str(out / "book.typ")])
+    run.run([sys.executable, "-c", "import sys, typst; open(sys.argv[2], 'wb').write("
+             "typst.compile(sys.argv[1]))", str(out / "book.typ"), str(out / "book.pdf")])
+    return run
 
 
-def quire_build(root: Path, *extra: str) -> None:
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(root), "build",
-                    *extra], check=True, stdout=subprocess.DEVNULL)
+def quire_build(root: Path, *extra: str) -> Run:
+    run = Run()
+    run.run([sys.executable, str(REPO / "build.py"), "--project", str(root), "build", *extra])
+    return run
+
+
+def watch_latency(root: Path) -> tuple[float, float]:
+    """Seconds from saving an edit to the updated preview, and to the updated PDF."""
+    proc = subprocess.Popen([sys.executable, "-u", str(REPO / "build.py"), "--project",
+                             str(root), "watch", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:  # the first build
+            if line.startswith("PDF updated"):
+                break
+        chapter = root / "manuscript" / "chapters" / "11-chapter.md"
+        time.sleep(1)
+        saved = time.perf_counter()
+        chapter.write_text(chapter.read_text() + "\nOne more sentence for the watch.\n")
+        preview = pdf = 0.0
+        for line in proc.stdout:
+            if line.startswith("preview updated"):
+                preview = time.perf_counter() - saved
+            if line.startswith("PDF updated"):
+                pdf = time.perf_counter() - saved
+                break
+        return preview, pdf
+    finally:
+        proc.terminate()
+        proc.wait()
 
 
 def main() -> None:
@@ -92,18 +176,31 @@ def main() -> None:
         make_book(root)
         baseline_dir = Path(tmp) / "bare"
         baseline_dir.mkdir()
-        bare = timed(lambda: bare_pandoc(root, baseline_dir))
-        cold = timed(lambda: quire_build(root, "--no-cache"))
-        warm = timed(lambda: quire_build(root))
+        bare = bare_pandoc(root, baseline_dir)
+        cold = quire_build(root, "--no-cache")
+        warm = quire_build(root)
         chapter = root / "manuscript" / "chapters" / "07-chapter.md"
         chapter.write_text(chapter.read_text().replace("mirror", "mirrors", 1))
-        edited = timed(lambda: quire_build(root))
+        edited = quire_build(root)
+        entry = root / "bibliography" / "entries" / "study2010.md"
+        entry.write_text(entry.read_text().replace("## What This Research Found\n\n",
+                                                   "## What This Research Found\n\nA sentence "
+                                                   "added. "))
+        entry_edited = quire_build(root)
+        preview, pdf = watch_latency(root)
         shutil.rmtree(baseline_dir)
-    print(f"book: {WORDS:,} words in {CHAPTERS} chapters, 3 formats (EPUB, PDF, DOCX)")
-    print(f"{'run':<28}{'seconds':>9}{'ratio to bare pandoc':>24}")
-    for name, seconds in (("bare pandoc (sequential)", bare), ("quire, cold (no cache)", cold),
-                          ("quire, warm (unchanged)", warm), ("quire, one chapter edited", edited)):
-        print(f"{name:<28}{seconds:>9.2f}{seconds / bare:>24.2f}")
+    print(f"book: {WORDS:,} words in {CHAPTERS} chapters, 3 formats (EPUB, PDF, DOCX); "
+          f"{os.cpu_count()} cores")
+    print(f"{'run':<30}{'wall s':>8}{'ratio':>7}{'CPU s':>8}{'ratio':>7}{'peak MiB':>10}"
+          f"{'ratio':>7}")
+    for name, run in (("bare pandoc (sequential)", bare), ("quire, cold (no cache)", cold),
+                      ("quire, warm (unchanged)", warm), ("quire, one chapter edited", edited),
+                      ("quire, one entry edited", entry_edited)):
+        print(f"{name:<30}{run.wall:>8.2f}{run.wall / bare.wall:>7.2f}{run.cpu:>8.2f}"
+              f"{run.cpu / bare.cpu:>7.2f}{run.peak:>10.0f}{run.peak / bare.peak:>7.2f}")
+    print(f"one chapter edited / quire cold: {edited.wall / cold.wall:.2f}; "
+          f"one entry edited / quire cold: {entry_edited.wall / cold.wall:.2f}")
+    print(f"watch: saved edit to preview {preview:.2f} s, to PDF {pdf:.2f} s")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from .entries.seed_format import FURTHER_READING
 from .editorial.stats import citing_chapters
 from .errors import QuireError, SourceLocation
 from .model import Bibliography, Chapter, Citation, Entry
-from .templates import DEFAULTS, PROJECT_DIR
+from .templates import PROJECT_DIR, confined_loader
 
 TEMPLATE = "appendix.md.j2"
 _QUOTATION = re.compile(r'^:::+\s*\{\s*\.quotation[^}]*\}\s*\n(?P<text>.*?)\n:::+\s*$',
@@ -149,7 +149,7 @@ def _environment(root: Path) -> Any:
     from jinja2.sandbox import SandboxedEnvironment
 
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(root / PROJECT_DIR), str(DEFAULTS)]),
+        loader=confined_loader(root),
         undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
 

@@ -28,8 +28,9 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
         count = len(exc.diagnostics)
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted; outputs left as they were", err=True)
+    except KeyboardInterrupt as exc:  # the write stage says which outputs it replaced
+        _print_warnings(reporter)
+        click.echo(str(exc) or "interrupted; outputs left as they were", err=True)
         sys.exit(130)
     _print_warnings(reporter)
     if reporter.warnings:
@@ -39,7 +40,7 @@ def _run(action: Callable[[Reporter], Any], strict: bool) -> Any:
 
 
 def _print_warnings(reporter: Reporter) -> None:
-    for warning in reporter.warnings:
+    for warning in reporter.notes + reporter.warnings:
         click.echo(warning.format(), err=True)
 
 
@@ -47,9 +48,23 @@ ALLOW_STALE = click.option("--allow-stale-quotes", is_flag=True,
                            help="Report stale, moved or missing quotations as warnings.")
 
 
-class _Commands(click.Group):
-    """The command group, whose usage errors (an unknown command or option, a bad value) are
-    printed like every other error, ``build.py build: error: …``, and exit with status 1."""
+def _project_after_command(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    """``--project`` given after the command name overrides the one before it."""
+    if value is not None:
+        ctx.obj = value
+
+
+class QuireGroup(click.Group):
+    """A command group whose every command also takes ``--project``, before or after its name,
+    and whose usage errors (an unknown command or option, a bad value) are printed like every
+    other error, ``build.py build: error: …``, with exit status 1."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.insert(0, click.Option(
+            ["--project", "-p"], type=click.Path(file_okay=False, path_type=Path),
+            default=None, expose_value=False, is_eager=True, callback=_project_after_command,
+            help="The book project's folder (as before the command)."))
+        super().add_command(cmd, name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -71,7 +86,7 @@ class _Commands(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QuireGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True, help="The book project's folder.")
 @click.pass_context
@@ -88,16 +103,27 @@ def main(ctx: click.Context, project: Path) -> None:
 @ALLOW_STALE
 @click.option("--edition", metavar="NAME", help="Build one edition named in book.yaml "
               "(appendices.editions); its files are named <basename>-NAME.")
+@click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.pass_obj
 def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
-          allow_stale_quotes: bool, edition: str | None) -> None:
-    """Build the book into DIR/build/ and print the files written."""
+          allow_stale_quotes: bool, edition: str | None, timings: bool) -> None:
+    """Build the book into DIR/build/ and print the files written.
+
+    On a terminal a status line shows the stages running; it is silent otherwise.
+    """
     from .pipeline import build as run_build
+    from .progress import Progress
 
     formats = FORMATS if fmt == "all" else ((fmt,) if fmt else None)
-    paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
-                                     allow_stale_quotes=allow_stale_quotes, edition=edition),
-                 strict)
+    progress = Progress(live=sys.stderr.isatty())
+    try:
+        paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
+                                         allow_stale_quotes=allow_stale_quotes,
+                                         edition=edition, progress=progress), strict)
+    finally:
+        progress.close()
+        if timings and progress.timings:
+            click.echo(progress.table(), err=True)
     for path in paths:
         click.echo(display_path(path))
 
@@ -123,11 +149,12 @@ def check(project: Path, strict: bool, allow_stale_quotes: bool) -> None:
 @click.option("--title", help="The book's title (default: from the folder name).")
 def new(directory: Path, title: str | None) -> None:
     """Create a new book project in DIRECTORY that builds at once."""
-    from .scaffold import new_project
+    from .scaffold import new_project, next_steps
 
     paths = _run(lambda r: new_project(directory, title), strict=False)
     for path in paths:
         click.echo(display_path(path))
+    click.echo(next_steps(directory))
 
 
 @main.command("import")
@@ -137,15 +164,18 @@ def new(directory: Path, title: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace existing entries and references.")
 @click.pass_obj
 def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool) -> None:
-    """Import research entries written as plain text (FILES) into bibliography/."""
+    """Import research entries written as plain text (FILES) into bibliography/.
+
+    A .bib file's items go into bibliography/references.json, keeping their keys.
+    """
     from .config import load_config
     from .entries.importer import apply_import, plan_import
 
-    def action(_: Reporter) -> list[Path]:
+    def action(reporter: Reporter) -> list[Path]:
         config = load_config(project)
         plan = plan_import(config.root, list(files), key=key, force=force,
-                           known_sections=config.entry_sections)
-        return apply_import(plan)
+                           known_sections=config.entry_sections, reporter=reporter)
+        return apply_import(plan, config.root)
 
     for path in _run(action, strict=False):
         click.echo(display_path(path))
@@ -156,18 +186,22 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
 @click.pass_obj
 def entries(project: Path, as_json: bool) -> None:
     """List the research entries: key, reference, sections, quotations, further reading."""
+    from .confine import project_root
     from .entries.inspect import entries_json, entries_table
     from .entries.store import load_bibliography
 
-    bibliography = _run(lambda _: load_bibliography(project.resolve()), strict=False)
+    bibliography = _run(lambda _: load_bibliography(project_root(project)), strict=False)
     click.echo(entries_json(bibliography) if as_json else entries_table(bibliography))
 
 
 @main.command()
 @click.option("--parse", "text", required=True, metavar="TEXT",
               help="An APA reference to parse into CSL-JSON.")
+@click.option("--add", is_flag=True, help="Add the parsed reference to "
+              "bibliography/references.json under a new key.")
+@click.option("--key", help="With --add: the key (default: first author's surname + year).")
 @click.pass_obj
-def cite(project: Path, text: str) -> None:
+def cite(project: Path, text: str, add: bool, key: str | None) -> None:
     """Parse an APA reference: print its CSL-JSON and the APA re-rendering of it."""
     import json
 
@@ -175,15 +209,24 @@ def cite(project: Path, text: str) -> None:
     from .citations.references import format_reference
     from .citations.style import default_style
     from .entries.apa_parser import parse_reference
+    from .entries.keys import citation_key
     from .errors import SourceLocation
 
-    def action(_: Reporter) -> tuple[dict, str]:
-        item = parse_reference(text, SourceLocation(Path("<--parse>")))
-        return item, format_reference(item, default_style(project))
+    item = _run(lambda _: parse_reference(text, SourceLocation(Path("<--parse>"))),
+                strict=False)
+    item = {"id": key or citation_key(item) or "", **item}
+    click.echo(json.dumps(item, indent=2, ensure_ascii=False))  # even if the engine fails
+    rendered = _run(lambda _: format_reference(item, default_style(project)), strict=False)
+    added = None
+    if add:  # only a reference the engine can format is added
+        from .config import load_config
+        from .entries.add_reference import add_reference
 
-    item, rendered = _run(action, strict=False)
-    click.echo(json.dumps(item, indent=2, ensure_ascii=False))
+        added = _run(lambda _: add_reference(load_config(project).root, item, key),
+                     strict=False)
     click.echo(markdown_text(rendered))
+    if added:
+        click.echo(f"added as '{added}' to bibliography/references.json; cite it as [@{added}]")
 
 
 @main.command()
@@ -241,3 +284,38 @@ def stats(project: Path) -> None:
         return stats_report(sources.chapters, sources.citations, sources.bibliography)
 
     click.echo(_run(action, strict=False))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The preview's port on 127.0.0.1 (0: any free port).")
+@click.option("--no-pdf", is_flag=True, help="Update the preview only, not build/<name>.pdf.")
+@click.pass_obj
+def watch(project: Path, port: int, no_pdf: bool) -> None:
+    """Rebuild on every saved change and serve a live preview that reloads itself."""
+    from .config import load_config
+    from .preview.server import PreviewState, serve
+    from .preview.watcher import watch_project
+
+    def start(_: Reporter):
+        config = load_config(project)
+        try:
+            return config.root, serve(config.root, state, port)
+        except OSError as exc:
+            raise QuireError(f"cannot serve the preview on port {port}: {exc.strerror}; "
+                             "choose another with --port") from None
+
+    state = PreviewState()
+    root, server = _run(start, strict=False)
+    click.echo(f"preview: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)")
+
+    def echo(line: str) -> None:
+        click.echo(line, err=not line.startswith(("preview updated", "PDF updated")))
+
+    try:
+        watch_project(root, state, echo, pdf=not no_pdf)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    click.echo("stopped")

@@ -15,6 +15,7 @@ from typing import Any
 
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
 from .entries.seed_format import DEFAULT_SECTIONS
+from .confine import confine, project_root
 from .errors import QuireError, SourceLocation, raise_all
 from .limits import Limits, bounded_number, parse_limits
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
@@ -117,12 +118,7 @@ def _date(value: Any, ctx: Context) -> dt.date:
 
 def _project_path(value: Any, ctx: Context) -> Path:
     text = string(value, ctx)
-    path = (ctx.root / text).resolve()
-    if not path.is_relative_to(ctx.root.resolve()):
-        raise QuireError(f"'{text}' lies outside the project folder", ctx.location)
-    if not path.is_file():
-        raise QuireError(f"file not found: '{text}'", ctx.location)
-    return path
+    return confine(ctx.root, text, ctx.location, f"'{text}'", missing=f"file not found: '{text}'")
 
 
 def _identifiers(value: Any, ctx: Context) -> dict[str, str]:
@@ -154,7 +150,10 @@ def _chapter_list(value: Any, ctx: Context) -> tuple[ChapterRef, ...]:
     for i, item in enumerate(value):
         item_ctx = at_item(ctx, value, i)
         name = string(item, item_ctx)
-        refs.append(ChapterRef(ctx.root / "manuscript" / name, item_ctx.location))
+        # Confined to the project (links followed); a missing file is read_chapters' to report.
+        path = confine(ctx.root, name, item_ctx.location, f"chapter '{name}'",
+                       base=ctx.root / "manuscript", allow_missing=True)
+        refs.append(ChapterRef(path, item_ctx.location))
     return tuple(refs)
 
 
@@ -237,7 +236,7 @@ def default_identifier(title: str, authors: tuple[str, ...]) -> str:
 
 def load_config(root: Path) -> BookConfig:
     """Read and validate ``root/book.yaml``; every problem is reported at once."""
-    root = root.resolve()
+    root = project_root(root)
     path = root / CONFIG_FILE
     if not path.is_file():
         raise QuireError(f"no {CONFIG_FILE} here: is this a book project? "

@@ -117,6 +117,13 @@ class Reporter:
         """Record a warning (printed by the CLI with its location)."""
         self.warnings.append(Diagnostic("warning", message, location))
 
+    # --- notes (confine): information that is neither a warning nor an error ---
+    notes: list[Diagnostic] = field(default_factory=list)
+
+    def note(self, message: str, location: SourceLocation | None = None) -> None:
+        """Record a note (printed with its location; ``--strict`` ignores it)."""
+        self.notes.append(Diagnostic("note", message, location))
+
     def finish(self) -> None:
         """In strict mode, turn the collected warnings into one error."""
         if self.strict and self.warnings:

@@ -10,7 +10,8 @@ the build lock for a few seconds so a second build can meet it.
 Points: ``kill-during-pandoc`` (a pandoc child is running), ``kill-after-typst``
 (the PDF is compiled, nothing written), ``kill-during-write`` (the first
 output is in place, the others are not), ``enospc-during-write`` and
-``pause-after-lock``.
+``pause-after-lock``; ``interrupt-during-write`` sends SIGINT (Ctrl-C) to
+the build after its first rename.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def fault_point(name: str) -> None:
         return
     if name.startswith("kill-"):
         os.kill(os.getpid(), signal.SIGKILL)
+    elif name.startswith("interrupt-"):
+        os.kill(os.getpid(), signal.SIGINT)
     elif name.startswith("enospc-"):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     elif name.startswith("pause-"):

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .config import BookConfig, ChapterRef
+from .confine import confine
 from .errors import QuireError, SourceLocation, raise_all
 from .frontmatter import split_front_matter
 from .model import Chapter
@@ -29,7 +30,8 @@ def chapter_files(config: BookConfig) -> list[ChapterRef]:
     folder = config.root / CHAPTER_DIR
     if not folder.is_dir():
         raise QuireError(f"no chapter folder '{CHAPTER_DIR}'", SourceLocation(config.path))
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    files = sorted(p for p in folder.iterdir()  # links too: confined when read
+                   if p.suffix == ".md" and (p.is_file() or p.is_symlink()))
     if not files:
         raise QuireError(f"no chapters (*.md) in '{CHAPTER_DIR}'", SourceLocation(folder))
     return [ChapterRef(p, SourceLocation(p)) for p in files]
@@ -40,10 +42,9 @@ def read_chapters(config: BookConfig) -> list[Chapter]:
     chapters: list[Chapter] = []
     errors: list[QuireError] = []
     for ref in chapter_files(config):
-        if not ref.path.is_file():
-            errors.append(QuireError(f"chapter file not found: '{ref.path.name}'", ref.location))
-            continue
         try:
+            confine(config.root, ref.path, ref.location, "chapter file",
+                    missing=f"chapter file not found: '{ref.path.name}'")
             chapters.append(read_chapter(ref.path))
         except QuireError as exc:
             errors.append(exc)

@@ -4,28 +4,53 @@ Each artifact is written to a temporary file beside its target, flushed to
 disk, then renamed over the target: a reader never sees half a file, and a
 build that fails or is killed leaves the previous good file in place. A lock
 keeps two builds of one project from writing at once.
+
+The build folder is quire's own (:func:`~quire.confine.check_own_folder`):
+before it cleans anything there, quire makes sure the folder is no link to a
+folder elsewhere and that the folders it prunes hold only files it wrote, and
+it only ever deletes names it makes (:data:`STAGED`, :data:`TEXT_NAMES`).
+An interruption while files are renamed says which were replaced
+(:class:`WriteInterrupted`); a clean-up that fails after a successful write is
+a warning, never a failed build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import QuireError, SourceLocation
+from .confine import check_own_folder, own_files
+from .errors import QuireError, Reporter, SourceLocation, display_path
 from .faults import fault_point
 from .model import Artifact
 
 LOCK_NAME = ".quire.lock"
+#: The temporary files :func:`stage_file` makes: ``.<target name>.<8 random>.tmp``.
+STAGED = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+#: What quire writes into an editors' text folder (``build/chapters/``).
+TEXT_NAMES = re.compile(r"^(?:[^.].*\.(?:md|txt)|\..+\.[a-z0-9_]{8}\.tmp)$")
+
+
+class WriteInterrupted(KeyboardInterrupt):
+    """An interruption (Ctrl-C) in the write stage; its text says which outputs were replaced."""
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path) -> Iterator[None]:
-    """Hold the project's build lock, or fail at once if another build holds it."""
+def build_lock(folder: Path, owned: tuple[tuple[str, re.Pattern[str]], ...] = ()
+               ) -> Iterator[None]:
+    """Hold the project's build lock, or fail at once if another build holds it.
+
+    ``folder`` and each ``owned`` subfolder (name, the names quire writes
+    there) must be quire's own before anything in them is cleaned.
+    """
     from filelock import FileLock, Timeout
 
+    root = folder.parent
+    check_own_folder(root, folder, None)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -41,17 +66,20 @@ def build_lock(folder: Path) -> Iterator[None]:
         raise QuireError(f"cannot lock the build folder: {exc.strerror}",
                          SourceLocation(folder)) from None
     try:
-        remove_stale_temporaries(folder)
+        for name, pattern in owned:
+            check_own_folder(root, folder / name, pattern)
+        remove_stale_temporaries([folder, *(folder / name for name, _ in owned)])
         fault_point("pause-after-lock")
         yield
     finally:
         lock.release()
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files a killed build left behind (only under the lock)."""
-    for stale in folder.glob("**/.*.tmp"):
-        stale.unlink(missing_ok=True)
+def remove_stale_temporaries(folders: list[Path]) -> None:
+    """Delete temporary files a killed build left in ``folders`` (only under the lock)."""
+    for folder in folders:
+        for stale in own_files(folder, STAGED):
+            stale.unlink(missing_ok=True)
 
 
 def write_artifacts(artifacts: list[Artifact], folder: Path) -> list[Path]:
@@ -67,18 +95,33 @@ def write_artifacts(artifacts: list[Artifact], folder: Path) -> list[Path]:
             target = folder / artifact.filename
             staged.append((stage_file(target, artifact.data), target))
         written = []
-        for tmp, target in staged:
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise QuireError(f"cannot write the output: {exc.strerror}",
-                                 SourceLocation(target)) from None
-            written.append(target)
-            fault_point("kill-during-write")
+        try:
+            for tmp, target in staged:
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise QuireError(f"cannot write the output: {exc.strerror}"
+                                     + _replaced_note(staged), SourceLocation(target)) from None
+                written.append(target)
+                fault_point("kill-during-write")
+                fault_point("interrupt-during-write")
+        except KeyboardInterrupt:
+            raise WriteInterrupted("interrupted while writing the outputs"
+                                   + _replaced_note(staged)) from None
         return written
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def _replaced_note(staged: list[tuple[Path, Path]]) -> str:
+    """Which targets a rename already replaced (their staged file is gone), and which not."""
+    replaced = [display_path(t) for tmp, t in staged if not tmp.exists()]
+    kept = [display_path(t) for tmp, t in staged if tmp.exists()]
+    if not replaced:
+        return "; outputs left as they were"
+    return ("; replaced: " + ", ".join(replaced)
+            + ("; left as they were: " + ", ".join(kept) if kept else ""))
 
 
 def write_atomically(target: Path, data: bytes) -> Path:
@@ -110,9 +153,42 @@ def stage_file(target: Path, data: bytes) -> Path:
     return tmp
 
 
-def prune_text_folder(folder: Path, artifacts: list[Artifact]) -> None:
-    """Remove the files of ``folder`` that ``artifacts`` (just written) no longer hold."""
+def prune_text_folder(folder: Path, artifacts: list[Artifact]) -> list[QuireError]:
+    """Remove the files of ``folder`` that ``artifacts`` (just written) no longer hold.
+
+    Only names quire writes there are removed; each file that cannot be is
+    returned as a problem (the outputs are written: it is no reason to fail).
+    """
     keep = {Path(a.filename).name for a in artifacts}
-    for stale in folder.iterdir() if folder.is_dir() else []:
-        if stale.is_file() and stale.name not in keep and not stale.name.startswith("."):
-            stale.unlink()
+    problems = []
+    for stale in own_files(folder, TEXT_NAMES):
+        if stale.name not in keep and not stale.name.startswith("."):
+            problems += unlink_or_report(stale)
+    return problems
+
+
+def unlink_or_report(path: Path) -> list[QuireError]:
+    """Delete ``path``; a failure is returned as a located problem, never raised."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        return [QuireError(f"could not remove this stale file after the build "
+                           f"({exc.strerror}); the outputs are written", SourceLocation(path))]
+    return []
+
+
+def clean_up_after_write(actions: list[Callable[[], list[QuireError]]],
+                        reporter: Reporter) -> None:
+    """Run the clean-ups that follow a successful write; their problems become warnings.
+
+    The outputs are in place by then: a failed clean-up (a read-only or
+    immutable file) does not change the exit status, and an interruption says
+    that every output was written.
+    """
+    try:
+        problems = [problem for action in actions for problem in action()]
+    except KeyboardInterrupt:
+        raise WriteInterrupted("interrupted after every output was written (all replaced)") \
+            from None
+    for problem in problems:
+        reporter.warn(problem.message, problem.location)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from .assemble import assemble_book
-from .cache import ContentCache, code_fingerprint, content_key
+from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
 from .citations.keys import check_citation_keys, cited, citation_groups
 from .citations.syntax import CitationGroup
 from .citations.style import style_path
@@ -33,10 +33,15 @@ from .limits import check_nesting
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
-from .output import build_lock, prune_text_folder, write_artifacts
+from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
+                     write_artifacts)
+from .image_paths import resolve_image_paths
+from .latex_markup import convert_latex
 from .passages import insert_passages
+from .progress import Progress
 from .quotations import check_quotations, report_quotations
-from .resources import check_chapter_resources
+from .resources import check_resources
+from .templates import check_templates
 from .render.formats import render_all
 from .render.parse import parse_book
 
@@ -65,13 +70,17 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     config = load_config(root)
     errors: list[QuireError] = []
     chapters = _attempt(errors, lambda: read_chapters(config), [])
-    bibliography = _attempt(errors, lambda: load_bibliography(config.root), Bibliography())
+    bibliography = _attempt(errors, lambda: load_bibliography(config.root, reporter),
+                            Bibliography())
     csl = _attempt(errors, lambda: style_path(config), None)
     raise_all(errors)
     with_passages = insert_passages(chapters, bibliography)
+    # Image paths from the chapter's folder; LaTeX math environments as display math.
+    with_passages = convert_latex(resolve_image_paths(with_passages, config.root), reporter)
     groups = citation_groups(with_passages)
     citations = cited(groups)
-    errors = check_chapter_resources(with_passages, config.root)
+    errors = check_resources(config, chapters, bibliography)  # confined: quire.confine
+    _attempt(errors, lambda: check_templates(config.root), None)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
     _attempt(errors, lambda: check_nesting(with_passages, config.limits.nesting), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
@@ -121,28 +130,43 @@ def assembly_key(sources: Sources, edition: str | None) -> str:
 
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
           *, use_cache: bool = True, allow_stale_quotes: bool = False,
-          edition: str | None = None) -> list[Path]:
+          edition: str | None = None, progress: Progress | None = None) -> list[Path]:
     """Build the book; return the files written. Nothing is written unless all succeed."""
-    sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
+    progress = progress or Progress()
+    with progress.stage("gather"):
+        sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
-    cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache)
-    book = assemble(sources, edition, cache)
-    if edition is not None:  # an edition's files: <basename>-<edition>.<format>
-        config = dataclasses.replace(config, output=dataclasses.replace(
-            config.output, basename=f"{config.output.basename}-{edition}"))
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
-    with build_lock(config.build_dir):
-        ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
-                         config.location("limits"),
-                         {ch.path.stem: ch.path for ch in sources.chapters})
+    # The build folder, its cache and text folders are quire's own (quire.confine): checked
+    # under the lock before the cache is read or anything is cleaned.
+    with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES), (text_dir, TEXT_NAMES))):
+        cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache, reporter=reporter)
+        with progress.stage("assemble"):
+            book = assemble(sources, edition, cache)
+        if edition is not None:  # an edition's files: <basename>-<edition>.<format>
+            config = dataclasses.replace(config, output=dataclasses.replace(
+                config.output, basename=f"{config.output.basename}-{edition}"))
+        formats = formats or config.output.formats
+        with progress.stage("parse"):
+            ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
+                             config.location("limits"),
+                             {ch.path.stem: ch.path for ch in sources.chapters})
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
-            texts_job = pool.submit(editor_texts, book, ast, config.source_date_epoch, cache,
-                                    text_dir)
-            artifacts = render_all(formats or config.output.formats, ast, config, cache,
-                                   reporter, {ch.anchor: ch.path for ch in sources.chapters})
+            texts_job = pool.submit(_timed, progress, "editors' texts", editor_texts, book,
+                                    ast, config.source_date_epoch, cache, text_dir)
+            with progress.stage("render " + ", ".join(formats)):
+                artifacts = render_all(formats, ast, config, cache, reporter,
+                                       {ch.anchor: ch.path for ch in sources.chapters})
             texts = texts_job.result()
         reporter.finish()
-        written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
-        prune_text_folder(config.build_dir / text_dir, texts)
-        cache.prune()
+        with progress.stage("write"):
+            written = write_artifacts(artifacts + texts, config.build_dir)[:len(artifacts)]
+            clean_up_after_write([lambda: prune_text_folder(config.build_dir / text_dir, texts),
+                                  cache.prune], reporter)
         return written
+
+
+def _timed(progress: Progress, name: str, action: Callable[..., T], *args: object) -> T:
+    """``action(*args)`` timed as the stage ``name`` (for work submitted to a thread)."""
+    with progress.stage(name):
+        return action(*args)

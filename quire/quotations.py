@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import QuireError, Reporter, SourceLocation, display_path, raise_all
+from .entries.canonical import escape_line
 from .model import Chapter, Entry, Quotation
 
 OK, MOVED, STALE, MISSING = "ok", "moved", "stale", "missing"
@@ -200,7 +201,7 @@ def fixed_entry_text(text: str, checks: list[QuotationCheck]) -> str:
             end = first
             while end < len(lines) and not re.match(r"^:::+\s*$", lines[end]):
                 end += 1
-            lines[first:end] = [check.passage]
+            lines[first:end] = [escape_line(check.passage)]  # never a '## ' line (write-back)
     return "\n".join(lines)
 
 

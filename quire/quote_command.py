@@ -10,9 +10,13 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from .confine import check_write_target
 from .config import load_config
+from .entries.canonical import parse_body
+from .entries.seed_format import QUOTATION
 from .entries.store import load_bibliography
-from .errors import display_path
+from .errors import QuireError, SourceLocation, display_path
+from .frontmatter import split_front_matter
 from .manuscript import read_chapters
 from .output import write_atomically
 from .quotations import (MOVED, OK, STALE, QuotationCheck, check_quotations, fixed_entry_text,
@@ -45,14 +49,16 @@ def fix_quotations(project: Path, *, write: bool) -> list[str]:
     by_file: dict[Path, list[QuotationCheck]] = {}
     for check in fixable:
         by_file.setdefault(quotation_path(check), []).append(check)
+    root = load_config(project).root
     for path, checks in sorted(by_file.items()):
         old = read_text(path)
         new = fixed_entry_text(old, checks)
+        _check_reads_back(path, new, len(checks[0].entry.quotations))
         name = display_path(path)
         report.extend(difflib.unified_diff(old.split("\n"), new.split("\n"), name, name,
                                            lineterm="", n=1))
         if write:
-            write_atomically(path, new.encode("utf-8"))
+            write_entry(root, path, new)
     if not fixable:
         report.append("every quotation matches its chapter; nothing to fix")
     elif write:
@@ -62,3 +68,22 @@ def fix_quotations(project: Path, *, write: bool) -> list[str]:
         report.append(f"{len(fixable)} quotation(s) would change; run `quotes --fix --yes` to "
                       "write these changes into the entries")
     return report
+
+
+def write_entry(root: Path, path: Path, text: str) -> Path:
+    """Write an entry's new text as the file was: its line endings kept (CRLF stays CRLF),
+    through a link to a file inside the project (the link stays a link)."""
+    target = check_write_target(root, path, "the entry")
+    if b"\r\n" in target.read_bytes():
+        text = text.replace("\n", "\r\n")
+    return write_atomically(target, text.encode("utf-8"))
+
+
+def _check_reads_back(path: Path, text: str, quotations: int) -> None:
+    """Raise unless the rewritten entry reads as an entry with the same quotations."""
+    _, _, body_line = split_front_matter(text, path)
+    blocks = [b for s in parse_body(text.split("\n")[body_line - 1:], body_line, path)
+              for b in s.blocks if b.kind == QUOTATION and b.chapter]
+    if len(blocks) != quotations:
+        raise QuireError("the repaired entry would not read back with its quotations; fix "
+                         "it by hand", SourceLocation(path))

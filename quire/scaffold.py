@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 from pathlib import Path
 
 from .config import CONFIG_FILE
-from .errors import QuireError, SourceLocation
+from .errors import QuireError, SourceLocation, display_path
 from .templates import DEFAULTS
 
 BOOK_YAML = """\
@@ -70,3 +71,19 @@ def new_project(folder: Path, title: str | None = None) -> list[Path]:
 
 def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def next_steps(folder: Path) -> str:
+    """What to do after ``new``: the commands of an author's first hour, ready to paste."""
+    where = display_path(folder)
+    return f"""
+Your book is ready in {where}/. Next:
+  cd {shlex.quote(where)}
+  # set title, author and date in book.yaml; write in manuscript/chapters/
+  quire check                 # every mistake, with its file and line
+  quire build                 # build/<title>.epub, .pdf and .docx
+  quire import entry.txt      # add a research entry (bibliography/entries/)
+  quire cite --parse "APA reference" --add   # add a plain reference
+  quire watch                 # rebuild on every save, with a live preview
+(`quire` is the command installed with quire; in quire's own repository it is
+`.venv/bin/quire`, or `./build.py`.)"""

@@ -160,7 +160,7 @@ CASES = [
     Case("missing-image", chapter_with("And the chapter goes on.",
                                        "![A figure](manuscript/images/none.png)"),
          "{root}/" + CHAPTER + ":10:13: error: image 'manuscript/images/none.png' not found "
-         "(paths are relative to the project folder)"),
+         "(looked for from the chapter's folder up to the project folder)"),
     Case("image-outside", chapter_with("And the chapter goes on.", "![x](../../../etc/hosts)"),
          "{root}/" + CHAPTER + ":10:6: error: image '../../../etc/hosts' lies outside the "
          "project folder"),
@@ -211,6 +211,24 @@ def outputs(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".cache" not in p.parts and p.name != ".quire.lock"}
 
 
+def write_case_files(root: Path, files: dict[str, str | bytes | None],
+                     fill=lambda text: text) -> dict[str, str]:
+    """Write (or, for None, delete) a case's files; return the texts written, filled in."""
+    written = {}
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            written[name] = fill(content)
+            path.write_text(written[name], encoding="utf-8")
+    return written
+
+
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 40 and len({c.name for c in CASES}) == len(CASES)
 
@@ -220,16 +238,7 @@ def test_bad_input(case: Case, good_project: Path, tmp_path: Path):
     root = tmp_path / "book"
     shutil.copytree(good_project, root)
     before = outputs(root)
-    for name, content in case.files.items():
-        path = root / name
-        if content is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_case_files(root, case.files)
     command = [part.replace("{root}", str(root)) for part in case.command]
     result = run_cli("--project", root, *command)
     assert result.code == 1, (result.out, result.err)

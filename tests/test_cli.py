@@ -138,3 +138,74 @@ def test_every_unknown_key_is_reported_in_one_run(book_project):
         "did you mean 'smith2020'?)",
         "3 errors"]
     assert not (root / "build").exists()
+
+
+def test_project_is_accepted_after_the_command_too(book_project):
+    root = book_project("minimal")
+    after = run_cli("check", "--project", root, cwd=root.parent)
+    assert after.code == 0 and after.out.strip() == "ok", after.err
+    # After the command, it wins over the one before it.
+    both = run_cli("--project", root.parent / "nowhere", "check", "-p", root)
+    assert both.code == 0, both.err
+    wrong = run_cli("check", "--project", root.parent / "nowhere")
+    assert wrong.code == 1 and "Traceback" not in wrong.err
+
+
+def test_new_prints_the_next_steps(tmp_path):
+    result = run_cli("new", tmp_path / "my-book")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert f"Your book is ready in {tmp_path / 'my-book'}/. Next:" in lines
+    assert f"  cd {tmp_path / 'my-book'}" in lines
+    assert any(line.startswith("  quire build ") for line in lines)
+
+
+def test_cite_add_writes_a_keyed_reference_once(book_project):
+    import json
+
+    root = book_project("minimal")
+    reference = "Meadows, D. H. (2008). Thinking in systems: A primer. Chelsea Green Publishing."
+    store = root / "bibliography" / "references.json"
+    before = json.loads(store.read_text())
+    added = run_cli("-p", root, "cite", "--parse", reference, "--add")
+    assert added.code == 0, added.err
+    assert added.out.splitlines()[-1] == ("added as 'meadows2008' to "
+                                          "bibliography/references.json; cite it as [@meadows2008]")
+    after = json.loads(store.read_text())
+    assert [i["id"] for i in after] == sorted([i["id"] for i in before] + ["meadows2008"])
+    item = next(i for i in after if i["id"] == "meadows2008")
+    assert item["title"] == "Thinking in systems: A primer" and item["type"] == "book"
+    written = store.read_bytes()
+    again = run_cli("-p", root, "cite", "--parse", reference, "--add")
+    line = next(n for n, text in enumerate(store.read_text().splitlines(), 1)
+                if '"id": "meadows2008"' in text) - 1  # an item is located at its "{"
+    assert_user_error(again, f"{store}:{line}: error: key 'meadows2008' is taken by this "
+                             "reference; choose another with --key")
+    assert store.read_bytes() == written
+    other = run_cli("-p", root, "cite", "--parse", reference, "--add", "--key", "meadows2008b")
+    assert other.code == 0, other.err
+    chapter = root / "manuscript/chapters/02-endings.md"
+    chapter.write_text(chapter.read_text() + "\nSee [@meadows2008b].\n")
+    assert run_cli("-p", root, "check", "--strict").code == 0
+
+
+def test_cite_without_add_writes_nothing(book_project):
+    root = book_project("minimal")
+    store = root / "bibliography" / "references.json"
+    before = store.read_bytes()
+    result = run_cli("-p", root, "cite", "--parse",
+                     "Meadows, D. H. (2008). Thinking in systems: A primer. Chelsea Green.")
+    assert result.code == 0 and '"id": "meadows2008"' in result.out
+    assert store.read_bytes() == before
+
+
+def test_build_timings_and_quiet_off_a_terminal(book_project):
+    root = book_project("minimal")
+    result = run_cli("-p", root, "build", "--format", "epub", "--timings")
+    assert result.code == 0, result.err
+    stages = [line.split("  ")[0] for line in result.err.splitlines()]
+    assert stages == ["gather", "assemble", "parse", "editors' texts", "render epub", "write"] \
+        or stages == ["gather", "assemble", "parse", "render epub", "editors' texts", "write"]
+    assert all(line.rstrip().endswith(" s") for line in result.err.splitlines())
+    plain = run_cli("-p", root, "build", "--format", "epub")
+    assert plain.err == ""  # no status line, no escape codes when not on a terminal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import os
 import shutil
 import subprocess
 import zipfile
@@ -192,3 +193,52 @@ def test_sentence_per_line_keeps_abbreviations_together():
                                        "G. Rizzolatti said so.\nSee e.g. this.\n"
                                        "\u201cQuoted.\u201d\nNext one.\n")
     assert unwrap_internal_links("([A, 2004](#ref-a); [B](#ref-b))") == "(A, 2004; B)"
+
+
+def test_stats_columns_fit_long_keys_and_titles_read_as_printed():
+    from pathlib import Path
+
+    from quire.editorial.stats import plain_title, stats_report
+    from quire.model import Bibliography, Chapter
+
+    assert plain_title(r"Networks---and *Dys*function \*really\* -- 2") == \
+        "Networks\u2014and Dysfunction *really* \u2013 2"
+    key = "averyveryverylongcitationkey2024"
+    chapter = Chapter(Path("01-a.md"), 1, "Mirrors---Minds", 1, "Text.", 2)
+    bibliography = Bibliography(references={key: {"id": key}, "b": {"id": "b"}})
+    lines = stats_report([chapter], [], bibliography).splitlines()
+    assert lines[1].endswith("  Mirrors\u2014Minds")
+    table = lines[lines.index("") + 1:]
+    assert table[0].split() == ["work", "kind", "cited", "chapters"]
+    assert {line.split()[0] for line in table[1:]} == {key, "b"}
+    columns = {line.index("reference") for line in table[1:]}
+    assert columns == {len(key) + 2}  # one column, two spaces after the longest key
+
+
+# --- diff arguments are confined (confine) ---
+
+def test_a_commit_holding_links_out_of_the_project_diffs(drafts, tmp_path):
+    (tmp_path / "secret.txt").write_text("SECRET-diff-marker\n")
+    (drafts / "notes").mkdir()
+    os.symlink(tmp_path / "secret.txt", drafts / "notes/absolute.txt")
+    os.symlink("../../../secret.txt", drafts / "notes/relative.txt")
+    git(drafts.parent, "add", ".")
+    git(drafts.parent, "commit", "-qm", "links")
+    result = run_cli("--project", drafts, "diff", "HEAD~1", "HEAD")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert "SECRET-diff-marker" not in result.out
+    assert result.out.splitlines()[5] == "0 of 5 parts differ"
+
+
+def test_an_empty_or_ordinary_folder_is_no_draft(drafts, tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "letter.txt").write_text("SECRET-paper-marker\n")
+    for spec in ("", " "):
+        result = run_cli("--project", drafts, "diff", spec, "HEAD")
+        assert result.code == 1 and "Traceback" not in result.err
+        assert result.err.splitlines()[0] == (f"error: {spec!r} names no draft: give a git "
+                                              "revision, a build folder or WORKTREE")
+    result = run_cli("--project", drafts, "diff", folder, "HEAD", cwd=folder)
+    assert result.code == 1 and "SECRET-paper-marker" not in result.out + result.err
+    assert f"'{folder}' is neither a build folder nor a git revision" in result.err

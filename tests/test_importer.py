@@ -167,3 +167,47 @@ def test_further_reading_collision_with_a_different_reference(project, tmp_path)
 ])
 def test_citation_keys(item, key):
     assert citation_key(item) == key
+
+
+ZOTERO_BIB = REPO / "tests" / "books" / "zotero" / "bibliography" / "zotero.bib"
+
+
+def test_import_of_a_bib_file_into_references_json(project):
+    before = json.loads((project / "bibliography/references.json").read_text(encoding="utf-8"))
+    result = run_cli("--project", project, "import", ZOTERO_BIB)
+    assert result.code == 0, result.err
+    assert result.out.split() == [str(project / "bibliography" / "references.json")]
+    stored = json.loads((project / "bibliography/references.json").read_text(encoding="utf-8"))
+    by_key = {item["id"]: item for item in stored}
+    keys = re.findall(r"^@\w+\{([^,]+),", ZOTERO_BIB.read_text(encoding="utf-8"), re.M)
+    assert set(keys) | {i["id"] for i in before} == set(by_key)  # the author's own keys
+    assert by_key["van_aert_bayesian_2017"]["author"][0] == {
+        "family": "Aert", "given": "Robbie C. M.", "non-dropping-particle": "van"}
+    assert by_key["sapolsky_why_2004"]["edition"] == "3"
+    assert by_key["de_waal_how_2009"]["title"] == (
+        "How animals do business: The evolution of fairness in primates")
+    again = run_cli("--project", project, "import", ZOTERO_BIB)
+    assert again.code == 0 and again.out.strip() == ""  # nothing new, nothing written
+
+
+def test_bib_import_collision_is_located_and_writes_nothing(project, tmp_path):
+    assert run_cli("--project", project, "import", ZOTERO_BIB).code == 0
+    changed = tmp_path / "changed.bib"
+    text = ZOTERO_BIB.read_text(encoding="utf-8").replace("edition = {Third}",
+                                                          "edition = {Fifth}")
+    changed.write_text(text + "\n@book{nokey,\n\ttitle = {{\n", encoding="utf-8")
+    before = snapshot(project)
+    result = run_cli("--project", project, "import", changed)
+    assert result.code == 1 and snapshot(project) == before
+    changed.write_text(text, encoding="utf-8")
+    result = run_cli("--project", project, "import", changed)
+    line = next(n for n, l in enumerate(text.split("\n"), 1) if "{sapolsky_why_2004," in l)
+    assert result.code == 1 and snapshot(project) == before
+    assert f"{changed}:{line}: error: key 'sapolsky_why_2004' is already a different " \
+           "reference" in result.err
+    forced = run_cli("--project", project, "import", changed, "--force")
+    assert forced.code == 0
+    stored = json.loads((project / "bibliography/references.json").read_text(encoding="utf-8"))
+    assert next(i for i in stored if i["id"] == "sapolsky_why_2004")["edition"] == "5"
+    keyed = run_cli("--project", project, "import", changed, "--key", "x")
+    assert keyed.code == 1 and "a .bib item keeps its own key" in keyed.err

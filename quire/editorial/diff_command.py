@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import load_config
+from ..confine import check_own_folder
 from ..errors import display_path
 from ..output import write_atomically
 from .compare import ADDED, CHANGED, REMOVED, compare_drafts
@@ -17,10 +18,16 @@ from .revisions import draft_texts
 def run_diff(project: Path, old: str, new: str, fmt: str, output: Path | None,
              color: bool) -> str:
     """The diff of two drafts; HTML and DOCX reports are written, their paths returned."""
+    build_dir = None
+    if fmt != "text":
+        config = load_config(project)
+        build_dir = config.build_dir
+        if output is None:  # the default places are in the build folder: quire's own
+            check_own_folder(config.root, build_dir / ("diff-docx" if fmt == "docx" else ""),
+                             None)
     changes = compare_drafts(draft_texts(old, project), draft_texts(new, project))
-    if fmt == "text":
+    if build_dir is None:
         return text_report(changes, color)
-    build_dir = load_config(project).build_dir
     lines = summary_lines(changes)
     if fmt == "html":
         target = output or build_dir / "diff.html"

@@ -18,7 +18,9 @@ import tempfile
 from pathlib import Path
 
 from ..cache import ContentCache
+from ..confine import project_root
 from ..errors import QuireError, Reporter, SourceLocation
+from ..textfiles import read_text
 from .texts import TEXT_DIR, editor_texts
 
 WORKTREE = ("WORKTREE", ".")
@@ -26,13 +28,32 @@ WORKTREE = ("WORKTREE", ".")
 
 def draft_texts(spec: str, project: Path) -> dict[str, str]:
     """Part name -> plain text, for one side of a diff."""
+    if not spec.strip() or "\0" in spec:
+        raise QuireError(f"{spec!r} names no draft: give a git revision, a build folder or "
+                         "WORKTREE")
     if spec in WORKTREE:
-        return project_texts(project.resolve())
-    for folder in (Path(spec) / TEXT_DIR, Path(spec)):
-        texts = sorted(folder.glob("*.txt")) if folder.is_dir() else []
-        if texts:
-            return {p.stem: p.read_text(encoding="utf-8") for p in texts}
-    return revision_texts(spec, project.resolve())
+        return project_texts(project_root(project))
+    folder = text_folder(Path(spec))
+    if folder is not None:
+        return {p.stem: read_text(p, allow_empty=True) for p in sorted(folder.glob("*.txt"))
+                if p.is_file() and not p.is_symlink()}
+    return revision_texts(spec, project_root(project))
+
+
+def text_folder(path: Path) -> Path | None:
+    """The editors' text folder ``path`` names (a build folder or its ``chapters/``), or None.
+
+    Only a folder quire wrote counts: its ``.txt`` files each have the ``.md``
+    beside them, so an ordinary folder of text files is never read as a draft.
+    """
+    for folder in (path / TEXT_DIR, path):
+        try:
+            texts = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        except OSError:
+            continue
+        if texts and all(t.with_suffix(".md").is_file() for t in texts):
+            return folder
+    return None
 
 
 def project_texts(root: Path) -> dict[str, str]:
@@ -59,15 +80,22 @@ def revision_texts(revision: str, project: Path) -> dict[str, str]:
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", str(inside) or ".")
     with tempfile.TemporaryDirectory(prefix="quire-draft-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out
-                tar.extractall(tmp, filter="data")
-            else:  # the archive is git's own export of the repository
-                tar.extractall(tmp)
+            tar.extractall(tmp, filter=_inside_only)
         root = Path(tmp) / inside
         if not (root / "book.yaml").is_file():
             raise QuireError(f"revision {revision} has no book project at '{inside}'",
                              SourceLocation(project))
         return project_texts(root)
+
+
+def _inside_only(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Tar's ``data`` filter, except that a member it refuses (an absolute link, a link
+    leading out of the draft) is left out rather than failing the diff: the draft's
+    build then refuses whatever named it, as it would in the project itself."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 def _git(cwd: Path, *args: str, what: str | None = None) -> bytes:

@@ -51,7 +51,7 @@ def stats_report(chapters: list[Chapter], citations: list[Citation],
     lines = [f"{'chapter':>7}  {'words':>7}  {'citations':>9}  {'quotations':>10}  title"]
     for row in rows:
         lines.append(f"{row.number:>7}  {row.words:>7}  {row.citations:>9}  {row.quotations:>10}"
-                     f"  {row.title}")
+                     f"  {plain_title(row.title)}")
     lines.append(f"{'total':>7}  {sum(r.words for r in rows):>7}  "
                  f"{sum(r.citations for r in rows):>9}  {sum(r.quotations for r in rows):>10}")
     lines.append("")
@@ -59,9 +59,22 @@ def stats_report(chapters: list[Chapter], citations: list[Citation],
     for citation in citations:
         counts[citation.key] = counts.get(citation.key, 0) + 1
     where = citing_chapters(chapters, citations)
-    lines.append(f"{'work':<24}{'kind':<11}{'cited':>6}  chapters")
+    width = max([len(key) for key in bibliography.keys] + [len("work")])
+    lines.append(f"{'work':<{width}}  {'kind':<9}  {'cited':>5}  chapters")
     for key in bibliography.keys:
         kind = "entry" if key in bibliography.entries else "reference"
         chapters_text = ", ".join(map(str, where.get(key, []))) or "-"
-        lines.append(f"{key:<24}{kind:<11}{counts.get(key, 0):>6}  {chapters_text}")
+        lines.append(f"{key:<{width}}  {kind:<9}  {counts.get(key, 0):>5}  {chapters_text}")
     return "\n".join(lines)
+
+
+_DASHES = (("---", "\u2014"), ("--", "\u2013"))
+_MARKUP = re.compile(r"\\(.)|[*_`]")
+
+
+def plain_title(markdown: str) -> str:
+    """A chapter title as a reader sees it: dashes typeset, emphasis marks and escapes gone."""
+    text = _MARKUP.sub(lambda m: m.group(1) or "", markdown)
+    for typed, dash in _DASHES:
+        text = text.replace(typed, dash)
+    return text

@@ -103,6 +103,12 @@ def _block_markdown(block: Block) -> str:
     return f"{_escape(block.text)}\n"
 
 
+def escape_line(text: str) -> str:
+    """One line of block text as written into an entry: a backslash before a start that
+    would read as Markdown structure (``## `` would open a section, ``:::`` a fence)."""
+    return _escape(text)
+
+
 def _escape(text: str) -> str:
     return "\\" + text if _NEEDS_ESCAPE.match(text) else text
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import QuireError, SourceLocation, raise_all
+from ..errors import QuireError, Reporter, SourceLocation, raise_all
 from ..output import write_atomically
 from ..textfiles import read_text
+from .bib_import import plan_bib_items
 from .canonical import csl_ordered, entry_markdown
-from .keys import citation_key
+from ..confine import check_write_target
+from .keys import citation_key, entry_file_name
 from .seed_format import PARAGRAPH, DEFAULT_SECTIONS, SeedEntry, SeedSection, parse_seed
 from .sentence_case import is_title_case, proper_nouns, sentence_case
 from .store import ENTRY_DIR, KEY_PATTERN, REFERENCES_FILE, read_references
@@ -35,13 +37,20 @@ class ImportPlan:
 
 def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
                 force: bool = False,
-                known_sections: tuple[str, ...] = DEFAULT_SECTIONS) -> ImportPlan:
-    """Parse every source and decide every file to write; raise all problems together."""
+                known_sections: tuple[str, ...] = DEFAULT_SECTIONS,
+                reporter: Reporter | None = None) -> ImportPlan:
+    """Parse every source and decide every file to write; raise all problems together.
+
+    A ``.bib`` source adds its items to ``references.json``
+    (:mod:`quire.entries.bib_import`); any other source is a research entry.
+    """
     if key is not None and len(sources) != 1:
         raise QuireError("--key names the key of one entry: import one file with it")
     if key is not None and not KEY_PATTERN.match(key):
         raise QuireError(f"invalid key {key!r} (letters, digits and _ :.-, starting with a "
                          "letter or digit)")
+    if key is not None:
+        entry_file_name(key)
     ref_path = root / REFERENCES_FILE
     existing = {item["id"]: (item, loc) for item, loc in
                 (read_references(ref_path) if ref_path.is_file() else [])}
@@ -50,7 +59,14 @@ def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
     errors: list[QuireError] = []
     claimed: dict[str, SourceLocation] = {}
     references = {k: item for k, (item, _) in existing.items()}
-    for source in sources:
+    for source in [s for s in sources if s.suffix.lower() == ".bib"]:  # --- .bib (bibinputs)
+        if key is not None:
+            errors.append(QuireError("--key names a research entry's key; a .bib item keeps "
+                                     "its own key", SourceLocation(source)))
+            continue
+        errors += plan_bib_items(source, root, references, existing, entry_dir,
+                                 lambda k, at: _claim(k, at, claimed), force, reporter)
+    for source in [s for s in sources if s.suffix.lower() != ".bib"]:
         try:
             parsed = in_sentence_case(parse_seed(read_text(source), source, known_sections))
             entry_key, further = _keys(parsed, source, key, claimed, references, existing,
@@ -58,14 +74,25 @@ def plan_import(root: Path, sources: list[Path], *, key: str | None = None,
         except QuireError as exc:
             errors.append(exc)
             continue
-        plan.files[entry_dir / f"{entry_key}.md"] = entry_markdown(entry_key, parsed, further)
+        plan.files[entry_dir / entry_file_name(entry_key)] = entry_markdown(entry_key, parsed,
+                                                                            further)
         plan.entries.append(entry_key)
+    for path in plan.files:  # every target inside the project, links followed
+        _attempt_target(root, path, errors)
     raise_all(errors)
     added = [k for k in references if existing.get(k, (None,))[0] != references[k]]
     if added or len(references) != len(existing):
+        check_write_target(root, ref_path, "the reference store")
         plan.files[ref_path] = references_json(list(references.values()))
         plan.references = sorted(added)
     return plan
+
+
+def _attempt_target(root: Path, path: Path, errors: list[QuireError]) -> None:
+    try:
+        check_write_target(root, path, "the entry file")
+    except QuireError as exc:
+        errors.append(exc)
 
 
 def _keys(parsed: SeedEntry, source: Path, key: str | None, claimed: dict[str, SourceLocation],
@@ -149,6 +176,7 @@ def references_json(items: list[dict[str, Any]]) -> str:
     return json.dumps(sorted(items, key=lambda i: i["id"]), indent=2, ensure_ascii=False) + "\n"
 
 
-def apply_import(plan: ImportPlan) -> list[Path]:
-    """Write the planned files, each atomically; return their paths."""
-    return [write_atomically(path, text.encode("utf-8")) for path, text in plan.files.items()]
+def apply_import(plan: ImportPlan, root: Path) -> list[Path]:
+    """Write the planned files, each atomically (through a link inside the project)."""
+    return [write_atomically(check_write_target(root, path, "the entry file"),
+                             text.encode("utf-8")) for path, text in plan.files.items()]

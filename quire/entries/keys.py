@@ -11,6 +11,9 @@ import re
 import unicodedata
 from typing import Any
 
+from ..confine import check_file_name
+from ..errors import SourceLocation
+
 
 def citation_key(item: dict[str, Any]) -> str:
     """The key for a CSL-JSON item, or '' when it has no author or editor to name it by."""
@@ -31,3 +34,12 @@ def ascii_letters(text: str) -> str:
     """``van IJzendoorn`` -> ``vanijzendoorn``; accents dropped, only a-z and 0-9 kept."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def entry_file_name(key: str, where: SourceLocation | None = None) -> str:
+    """The file name of the entry ``key`` (``<key>.md``), or a located error.
+
+    A key becomes a file name, so beyond the citation-key alphabet it must be
+    one plain path component: no ``/``, no leading ``.``, not too long.
+    """
+    return check_file_name(key, "key", where) + ".md"

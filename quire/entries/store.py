@@ -3,23 +3,28 @@
 A research entry is ``bibliography/entries/<key>.md``: YAML front matter with
 ``key`` and ``reference`` (a CSL-JSON item), then Markdown whose ``##``
 headings are the entry's sections. Plain references (works cited without an
-entry, such as further reading) are CSL-JSON items in
-``bibliography/references.json``.
+entry, such as further reading) are the items of the reference files in
+``bibliography/`` (``references.json``, other CSL-JSON, CSL-YAML and ``.bib``
+files: :mod:`quire.entries.bibfiles`). Every item is validated
+(:mod:`quire.entries.validate`) before any citation is formatted.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import QuireError, SourceLocation, raise_all
+from ..confine import confine
+from ..errors import QuireError, Reporter, SourceLocation, raise_all
 from ..frontmatter import split_front_matter
 from ..model import Bibliography, Entry, Passage, Quotation, Section
 from ..textfiles import read_text
 from ..yamlsource import key_line, plain
+from .bibfiles import SourcedItem, read_reference_file, read_reference_files
 from .canonical import parse_body
+from .validate import validated
 from .seed_format import PASSAGE, QUOTATION
 
 ENTRY_DIR = Path("bibliography") / "entries"
@@ -27,51 +32,65 @@ REFERENCES_FILE = Path("bibliography") / "references.json"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$")
 
 
-def load_bibliography(root: Path) -> Bibliography:
-    """Read every research entry and the plain-reference store; report all problems."""
+def load_bibliography(root: Path, reporter: Reporter | None = None) -> Bibliography:
+    """Read every research entry and reference file; report all problems.
+
+    Errors (unreadable files, duplicate keys) are raised together; each item's
+    validation problems (:mod:`quire.entries.validate`) become warnings at its
+    file and line on ``reporter``, and the engine gets the usable item.
+    ``Bibliography.locations`` holds the file and line of every key.
+    """
     errors: list[QuireError] = []
     entries: dict[str, Entry] = {}
-    locations: dict[str, SourceLocation] = {}
+    keys = KeyRegistry()
     folder = root / ENTRY_DIR
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
+            confine(root, path, SourceLocation(path), "research entry")
             entry = read_entry(path)
         except QuireError as exc:
             errors.append(exc)
             continue
-        _register(entry.key, SourceLocation(path, 2), locations, errors)
-        entries[entry.key] = entry
+        keys.register(entry.key, SourceLocation(path, 2), errors)
+        entries[entry.key] = replace(entry, csl=validated(
+            SourcedItem(entry.csl, SourceLocation(path, 2)), reporter))
     references: dict[str, dict[str, Any]] = {}
-    ref_path = root / REFERENCES_FILE
-    if ref_path.is_file():
-        try:
-            for item, location in read_references(ref_path):
-                if _register(item["id"], location, locations, errors):
-                    references[item["id"]] = item
-        except QuireError as exc:
-            errors.append(exc)
+    for sourced in read_reference_files(root, errors):
+        key = sourced.item["id"]
+        if not KEY_PATTERN.match(key):
+            errors.append(QuireError(f"invalid reference key {key!r}", sourced.location))
+        elif keys.register(key, sourced.location, errors):
+            references[key] = validated(sourced, reporter)
     for entry in entries.values():
         for key in entry.further_reading:
-            if key not in locations:
+            if key not in keys.locations:
                 errors.append(QuireError(f"further-reading key '{key}' is neither an entry nor "
                                          f"a reference in {REFERENCES_FILE}",
                                          entry.further_reading_location))
     raise_all(errors)
-    return Bibliography(entries, references, locations)
+    return Bibliography(entries, references, keys.locations)
 
 
-def _register(key: str, location: SourceLocation, seen: dict[str, SourceLocation],
-              errors: list[QuireError]) -> bool:
-    for other, where in seen.items():
-        if other == key:
-            errors.append(QuireError(f"duplicate key '{key}' (also defined at {where})", location))
+class KeyRegistry:
+    """Every key defined so far, where, and a case-folded index: each check is one lookup."""
+
+    def __init__(self) -> None:
+        self.locations: dict[str, SourceLocation] = {}
+        self._folded: dict[str, str] = {}
+
+    def register(self, key: str, location: SourceLocation, errors: list[QuireError]) -> bool:
+        """Record ``key``; a repeated key, or one differing only in case, is an error."""
+        other = self._folded.get(key.lower())
+        if other is not None:
+            where = self.locations[other]
+            errors.append(QuireError(
+                f"duplicate key '{key}' (also defined at {where})" if other == key else
+                f"key '{key}' differs only in case from '{other}' (defined at {where})",
+                location))
             return False
-        if other.lower() == key.lower():
-            errors.append(QuireError(f"key '{key}' differs only in case from '{other}' "
-                                     f"(defined at {where})", location))
-            return False
-    seen[key] = location
-    return True
+        self.locations[key] = location
+        self._folded[key.lower()] = key
+        return True
 
 
 def read_entry(path: Path) -> Entry:
@@ -154,51 +173,6 @@ def _non_json(value: Any) -> str | None:
 
 
 def read_references(path: Path) -> list[tuple[dict[str, Any], SourceLocation]]:
-    """Read the plain-reference store: a JSON list of CSL-JSON items with ids."""
-    text = read_text(path, allow_empty=True)
-    if not text.strip():
-        return []
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise QuireError(f"invalid JSON: {exc.msg}",
-                         SourceLocation(path, exc.lineno, exc.colno)) from None
-    except RecursionError:  # lists or objects nested thousands deep
-        raise QuireError("invalid JSON: nested too deeply", SourceLocation(path, 1)) from None
-    if not isinstance(data, list):
-        raise QuireError("expected a JSON list of CSL-JSON items", SourceLocation(path, 1))
-    lines = _item_lines(text)
-    result = []
-    for index, item in enumerate(data):
-        location = SourceLocation(path, lines[index] if index < len(lines) else 1)
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise QuireError("every reference needs a text 'id'", location)
-        if not KEY_PATTERN.match(item["id"]):
-            raise QuireError(f"invalid reference key {item['id']!r}", location)
-        result.append((check_csl_item(item, location), location))
-    return result
-
-
-def _item_lines(text: str) -> list[int]:
-    """Line of each top-level object in a JSON list (for messages)."""
-    lines, depth, line, in_string, escape = [], 0, 1, False, False
-    for char in text:
-        if char == "\n":
-            line += 1
-        if in_string:
-            if escape:
-                escape = False
-            elif char == "\\":
-                escape = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth == 2 and char == "{":
-                lines.append(line)
-        elif char in "]}":
-            depth -= 1
-    return lines
+    """Read one CSL-JSON reference file (``references.json``): items with their lines."""
+    return [(sourced.item, sourced.location)
+            for sourced in read_reference_file(path, path.parent.parent)]

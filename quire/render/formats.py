@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import ContentCache, content_key
+from ..cache import ContentCache, code_fingerprint, content_key
 from ..config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
 from ..textfiles import read_bytes
+from .ast_markup import prepare_tree
 from .pandoc import pandoc_version, run_pandoc
+from .svg_images import svg_to_png_tree
+from .typst_fixes import fix_typst_source
 from .typst import TypstSetting, compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
@@ -36,7 +39,7 @@ class FormatJob:
 def epub_job(config: BookConfig) -> FormatJob:
     """EPUB 3: one XHTML file per chapter, the project's stylesheet, the cover."""
     css = template_path(config.root, "epub.css")
-    args = ["-t", "epub3", "--toc", "--toc-depth=1", "--split-level=1", f"--css={css}",
+    args = ["-t", "epub3", "--mathml", "--toc", "--toc-depth=1", "--split-level=1", f"--css={css}",
             "-M", f"identifier={config.identifier('epub')}"]
     inputs = [css]
     if config.cover is not None:
@@ -75,12 +78,15 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     """Render one format from the parsed book (``chapters``: chapter anchor -> file, to
     locate a Typst error)."""
     job = JOBS[fmt](config)
-    key = content_key(pandoc_version(), fmt, ast, *job.args,
+    key = content_key(code_fingerprint(), pandoc_version(), fmt, ast, *job.args,
                       *(read_bytes(p) for p in job.inputs), _typst_version())
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     cached = cache.get(fmt, key)
     if cached is not None:
         return Artifact(fmt, filename, cached)
+    ast = prepare_tree(fmt, ast)  # markup the writers would lose (mathtables)
+    if fmt == "docx":
+        ast = svg_to_png_tree(ast, config.root, cache)
     result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
                         epoch=config.source_date_epoch, what=fmt.upper(),
                         limits=config.limits, where=config.location("limits"))
@@ -90,8 +96,10 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
     if fmt == "pdf":
         template = job.inputs[0]
         setting = TypstSetting(config.location("output"), template,
-                               not template.is_relative_to(config.root), config.location("limits"))
-        data = compile_typst(data, config.root, setting, chapters, config.limits)
+                               not template.is_relative_to(config.root),
+                               config.location("limits"))
+        data = compile_typst(fix_typst_source(data), config.root, setting, chapters,
+                             config.limits)
     cache.put(fmt, key, data)
     return Artifact(fmt, filename, data)
 

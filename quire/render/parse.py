@@ -39,7 +39,8 @@ def parse_book(book: AssembledBook, epoch: int, cache: ContentCache,
     meta_json = json.dumps(book.metadata, sort_keys=True, ensure_ascii=False)
     key = content_key(pandoc_version(), INPUT_FORMAT, book.markdown, meta_json)
     cached = cache.get("ast", key)
-    if cached is not None:
+    if cached is not None:  # checked again: the files the tree names may have changed since
+        check_tree_resources(cached, book.resource_root)
         return cached
     with tempfile.TemporaryDirectory(prefix="quire-") as tmp:
         meta_file = Path(tmp) / "metadata.json"

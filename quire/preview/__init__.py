@@ -1,0 +1,1 @@
+"""The live preview of ``watch``: the page, its server, and the rebuild loop."""
