@@ -25,6 +25,7 @@ from typing import Any
 
 from .appendix_config import Edition
 from .citations.engine import CitationEngine
+from .citations.keys import key_id
 from .citations.markdown import escape_text
 from .citations.resolve import make_engine
 from .config import BookConfig
@@ -105,7 +106,7 @@ def build_appendices(config: BookConfig, edition: Edition | None, entries: list[
         texts = {s.title: s.text for s in entry.sections}
         reading = [text for _, text in extra.bibliography(list(entry.further_reading))]
         appendices.append(Appendix(
-            letter=letter(first_letter + index), key=entry.key, anchor=f"appendix-{entry.key}",
+            letter=letter(first_letter + index), key=entry.key, anchor=f"appendix-{key_id(entry.key)}",
             short=main.short_form(entry.key), title=escape_text(str(entry.csl.get("title", ""))),
             reference=dict(main.bibliography([entry.key]))[entry.key],
             sections=[AppendixSection(t, section_markdown(texts[t]))

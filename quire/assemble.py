@@ -19,6 +19,8 @@ other formats ignore both.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from .crossref.captions import STYLE_KEY
 from .crossref.index import Role, book_order, chapter_heading, index_book
 from .crossref.references import linked_ids
 from .crossref.settings import roman
+from .editorial.texts import unwrap_internal_links
 from .model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
@@ -75,7 +78,10 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
                                                         REFERENCES_HEADING)))
     named += [(chapter.path.stem, texts[chapter.path]) for chapter in own_appendices]
     entries = appendix_entries(config, bibliography, citations)
-    appendices = build_appendices(config, edition, entries, chapters, citations, bibliography,
+    # "Cited in" names each chapter by its title, citations resolved to text (not links).
+    titled = [dataclasses.replace(chapter, title=unwrap_internal_links(done.title))
+              for chapter, done in zip(chapters, resolved.chapters)]
+    appendices = build_appendices(config, edition, entries, titled, citations, bibliography,
                                   resolved.engine, csl_path, first_letter=len(own_appendices))
     named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
     metadata = book_metadata(config)
@@ -113,10 +119,15 @@ def part_openers(config: BookConfig, body: list[Chapter], roles: dict[Path, Role
 
 
 def book_metadata(config: BookConfig) -> dict[str, Any]:
-    """Pandoc metadata from book.yaml (title page, language, rights, dates)."""
+    """Pandoc metadata from book.yaml (title page, language, rights, dates).
+
+    pandoc reads a metadata file's texts as Markdown: each of book.yaml's texts is escaped
+    (:func:`plain_text`), so ``</dc:title><script>`` is a title, never markup, and an image
+    or link written there is text.
+    """
     meta: dict[str, Any] = {
-        "title": config.title,
-        "author": list(config.authors),
+        "title": plain_text(config.title),
+        "author": [plain_text(author) for author in config.authors],
         "lang": config.language,
         "date": config.date.isoformat(),
         "toc-title": "Contents",
@@ -124,8 +135,19 @@ def book_metadata(config: BookConfig) -> dict[str, Any]:
     for key, value in (("subtitle", config.subtitle), ("publisher", config.publisher),
                        ("rights", config.rights)):
         if value:
-            meta[key] = value
+            meta[key] = plain_text(value)
     # --- copyright page (publisher): the same lines in every format (quire/copyright.py) ---
     meta["copyright"] = copyright_lines(config)
     meta["date-written"] = written_date(config.date, config.language)
     return meta
+
+
+#: Markup characters (and any at the start, where ``-``, ``1.``, ``:`` open blocks); quotes,
+#: dashes and full stops elsewhere stay bare, so smart typography still curls and joins them.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+!|~^$@&%=]|^[!-/:-@\[-`{-~])")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as Pandoc Markdown that reads back as that text: markup characters
+    backslash-escaped (which Markdown allows for any ASCII punctuation)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

@@ -1,7 +1,7 @@
 """The command line: ``build``, ``check`` and ``new``.
 
 Every command maps a :class:`~quire.errors.QuireError` to its message on stderr
-and exit status 1, without a traceback; warnings are printed with their
+and exit status 1, without a traceback (a usage error too, in the same format); warnings are printed with their
 locations and counted. Anything else escaping is a bug and shows a traceback.
 """
 
@@ -55,7 +55,9 @@ def _project_after_command(ctx: click.Context, _: click.Parameter, value: Path |
 
 
 class QuireGroup(click.Group):
-    """A command group whose every command also takes ``--project``, before or after its name."""
+    """A command group whose every command also takes ``--project``, before or after its name,
+    and whose usage errors (an unknown command or option, a bad value) are printed like every
+    other error, ``build.py build: error: …``, with exit status 1."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         cmd.params.insert(0, click.Option(
@@ -63,6 +65,25 @@ class QuireGroup(click.Group):
             default=None, expose_value=False, is_eager=True, callback=_project_after_command,
             help="The book project's folder (as before the command)."))
         super().add_command(cmd, name)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "build.py"
+            click.echo(f"{where}: error: {exc.format_message()} (see '{where} --help')",
+                       err=True)
+            click.echo("1 error", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"build.py: error: {exc.format_message()}", err=True)
+            click.echo("1 error", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo("interrupted; outputs left as they were", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 @click.group(cls=QuireGroup, context_settings={"help_option_names": ["-h", "--help"]})

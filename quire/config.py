@@ -20,6 +20,7 @@ from .confine import confine, project_root
 from .errors import QuireError, SourceLocation, raise_all
 from .layout import PageLayout
 from .layout_config import LAYOUT_OPTIONS, page_layout
+from .limits import Limits, bounded_number, parse_limits
 from .schema import Context, Option, at_item, check_section, kind, string, string_list
 from .yamlsource import key_line, load_yaml
 
@@ -73,6 +74,7 @@ class BookConfig:
     # --- cross-references and book structure (crossref) ---
     crossref: CrossrefConfig = CrossrefConfig()
     parts: tuple[Part, ...] = ()
+    limits: Limits = Limits()  # --- resource limits (limits) ---
 
     def edition(self, name: str | None) -> Edition | None:
         """The edition called ``name`` (None for the book as configured)."""
@@ -209,7 +211,7 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
     Option("formats", _formats, "Formats `build` makes by default.", default=FORMATS),
     Option("basename", _basename, "Output file name without extension "
            "(default: made from the title)."),
-    Option("font_size", _positive_number, "Body text size of the PDF in points.",
+    Option("font_size", bounded_number(4, 72), "Body text size of the PDF in points (4 to 72).",
            default=10.5),
     *LAYOUT_OPTIONS,  # publisher: the printed page (quire/layout_config.py)
 )
@@ -252,6 +254,9 @@ BOOK_OPTIONS: tuple[Option, ...] = (
            "or book), `chapter_label` (chapter, number or none), `captions` (apa or plain)."),
     Option("parts", parse_parts, "Parts grouping the chapters: a list of `title` and `from` "
            "(the number of the part's first chapter)."),
+    # --- resource limits (limits) ---
+    Option("limits", parse_limits, "Resource limits: seconds (`time`) and MiB (`memory`) "
+           "for each pandoc and Typst run, deepest `nesting` in a chapter."),
 )
 
 
@@ -305,6 +310,7 @@ def load_config(root: Path) -> BookConfig:
         printing=values["printing"],
         crossref=values["crossref"] or CrossrefConfig(),  # (crossref)
         parts=values["parts"] or (),  # (crossref)
+        limits=values["limits"] or Limits(),
         key_lines={str(k): key_line(data, k) or 1 for k in data},
         output=OutputConfig(
             formats=tuple(output["formats"]),

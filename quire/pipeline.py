@@ -31,6 +31,7 @@ from .config import BookConfig, load_config
 from .crossref import check_crossrefs
 from .entries.store import load_bibliography
 from .errors import QuireError, Reporter, raise_all
+from .limits import check_nesting
 from .manuscript import read_chapters
 from .model import AssembledBook, Bibliography, Chapter, Citation
 from .editorial.texts import TEXT_DIR, editor_texts
@@ -85,6 +86,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     report_missing_alt_text(chapters, reporter)  # publisher: images need text alternatives
     errors += check_crossrefs(with_passages, bibliography, config)  # (crossref)
     _attempt(errors, lambda: check_citation_keys(citations, bibliography), None)
+    _attempt(errors, lambda: check_nesting(with_passages, config.limits.nesting), None)
     _attempt(errors, lambda: report_quotations(check_quotations(chapters, bibliography.entries),
                                                reporter, allow_stale_quotes), None)
     raise_all(errors)
@@ -150,12 +152,15 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
                 config.output, basename=f"{config.output.basename}-{edition}"))
         formats = formats or config.output.formats
         with progress.stage("parse"):
-            ast = parse_book(book, config.source_date_epoch, cache, reporter)
+            ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
+                             config.location("limits"),
+                             {ch.path.stem: ch.path for ch in sources.chapters})
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
             texts_job = pool.submit(_timed, progress, "editors' texts", editor_texts, book,
                                     ast, config.source_date_epoch, cache, text_dir)
             with progress.stage("render " + ", ".join(formats)):
-                artifacts = render_all(formats, ast, config, cache, reporter)
+                artifacts = render_all(formats, ast, config, cache, reporter,
+                                       {ch.anchor: ch.path for ch in sources.chapters})
             texts = texts_job.result()
         reporter.finish()
         with progress.stage("write"):

@@ -44,3 +44,53 @@ def test_locators_with_markdown_dashes_are_ranges():
     assert parse_locator(", pp. 3\u20135, for a review") == (("page", "3-5"), ", for a review")
     assert parse_locator(", chap. 2") == (("chapter", "2"), "")
     assert parse_locator(", for a review") == (None, ", for a review")
+
+
+# --- issue 10: comments, code spans, keys normalised, linear time ---
+
+def test_citations_in_html_comments_are_not_citations():
+    text = "A <!-- [@hidden] @also\nstill hidden @x --> and @shown.\n<!-- unclosed @open"
+    assert [k for k, _, _ in keys(text)] == ["shown", "open"]
+
+
+def test_code_spans_of_any_length_hide_citations():
+    text = "`@a` ``b ` @c`` ```@d``` `` ``` @shown `` after ` @e `"
+    assert [k for k, _, _ in keys(text)] == []
+    assert [k for k, _, _ in keys("x ``` @shown ``")] == ["shown"]  # no closing run of 3
+
+
+def test_a_decomposed_accent_is_composed_and_invisible_characters_kept_in_the_key():
+    from quire.citations.syntax import invisible_characters
+
+    found = keys("@cafe\u0301 and @a\u200bb and [@c\u202ed]")
+    assert [k for k, _, _ in found] == ["caf\u00e9", "a\u200bb", "c\u202ed"]
+    assert invisible_characters("a\u200bb\u2066") == ["\u200b", "\u2066"]
+    assert invisible_characters("plain") == []
+
+
+def test_group_inside_a_longer_bracket_run_is_found_once():
+    text = "[" * 3 + "@a; @b" + "]" * 1
+    assert [k for k, _, _ in keys(text)] == ["a", "b"]
+
+
+def test_whitespace_before_a_locator_is_linear():
+    import time
+
+    from quire.citations.syntax import parse_locator
+
+    start = time.perf_counter()
+    assert parse_locator(" " * 100_000 + "x") == (None, " x")
+    assert time.perf_counter() - start < 1
+
+
+def test_reference_anchors_are_label_safe_and_distinct():
+    import re
+
+    from quire.citations.keys import reference_anchor
+
+    keys_ = ["a<b", "a&b", "a?b", "a#b", "a%b", "a+b", "a_b", "a_3c_b", "a__b", "a:b.c-d"]
+    anchors = [reference_anchor(k) for k in keys_]
+    assert len(set(anchors)) == len(anchors)
+    assert all(re.fullmatch(r"ref-[A-Za-z0-9_:.-]+", a) for a in anchors)
+    assert anchors[0] == "ref-a_3c_b" and anchors[6] == "ref-a__b"
+    assert reference_anchor("rizzolatti2004") == "ref-rizzolatti2004"

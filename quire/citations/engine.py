@@ -41,6 +41,7 @@ from lxml import etree
 
 from . import citeproc_fixes
 from .disambiguation import Choice, Rules, applied, decide
+from .keys import reference_anchor
 from .markdown import GT, LT, html_to_markdown
 
 NS = "http://purl.org/net/xbiblio/csl"
@@ -206,7 +207,7 @@ class CitationEngine:
         author = self._author(cite.key)
         rest = self._pieces(self.suppressed, [cite])[0][1]
         rest = _escape(self.layout_prefix) + rest + cite.suffix + _escape(self.layout_suffix)
-        return f"[{author} {rest}](#ref-{cite.key})"
+        return f"[{author} {rest}](#{reference_anchor(cite.key)})"
 
     def short_form(self, key: str) -> str:
         """The work's parenthetical citation without its parentheses: "Rizzolatti & Craighero, 2004"."""
@@ -220,7 +221,7 @@ class CitationEngine:
     @staticmethod
     def _decorate(cite: Cite, text: str) -> str:
         prefix = f"{cite.prefix} " if cite.prefix else ""
-        return f"{prefix}[{text}](#ref-{cite.key}){cite.suffix}"
+        return f"{prefix}[{text}](#{reference_anchor(cite.key)}){cite.suffix}"
 
     # -- the reference list ----------------------------------------------------
 

@@ -83,5 +83,5 @@ def collapse_punctuation(text: str) -> str:
 def markdown_text(markdown: str) -> str:
     """Markdown from :func:`html_to_markdown` as the text a reader sees, ``*italics*`` kept."""
     text = re.sub(r"<(https?://[^>]+)>", r"\1", markdown)
-    text = re.sub(r"\[((?:[^\]\\]|\\.)+)\]\((?:https?://|#)[^)]*\)", r"\1", text)
+    text = re.sub(r"\[((?:[^\[\]\\]|\\.)++)\]\((?:https?://|#)[^)]*+\)", r"\1", text)
     return html.unescape(re.sub(r"\\(.)", r"\1", text))

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter
 from .engine import Cite, CitationEngine
+from .keys import reference_anchor, title_key
 from .syntax import CitationGroup
 
 
@@ -30,25 +31,34 @@ class ResolvedCitations:
 def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],
                       bibliography: Bibliography, csl_path: Path) -> ResolvedCitations:
     """Replace every citation group in ``chapters``; the keys must already be known."""
-    found = [(chapter, groups[chapter.path]) for chapter in chapters]
-    cited = list(dict.fromkeys(item.key for _, groups in found for g in groups for item in g.items))
+    cited = list(dict.fromkeys(item.key for chapter in chapters
+                               for key in (title_key(chapter.path), chapter.path)
+                               for group in groups.get(key, []) for item in group.items))
     if not cited:
         return ResolvedCitations(list(chapters), [])
     items = {key: bibliography.item(key) for key in cited}
     engine = make_engine(csl_path, items, bibliography.locations)
     resolved = []
-    for chapter, groups in found:
-        body = chapter.body
-        for group in reversed(groups):
-            cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
-                     for i in group.items]
-            try:
-                text = engine.cite(cites, group.narrative)
-            except Exception as exc:  # citeproc-py on a value it cannot format
-                raise _item_error(cites[0].key, exc, bibliography.locations, csl_path) from None
-            body = body[:group.start] + text + body[group.end:]
-        resolved.append(dataclasses.replace(chapter, body=body))
+    for chapter in chapters:  # the title's citations first: its reading order
+        title = _replace(engine, chapter.title, groups.get(title_key(chapter.path), []),
+                         bibliography, csl_path)
+        body = _replace(engine, chapter.body, groups[chapter.path], bibliography, csl_path)
+        resolved.append(dataclasses.replace(chapter, title=title, body=body))
     return ResolvedCitations(resolved, engine.bibliography(cited), engine)
+
+
+def _replace(engine: CitationEngine, text: str, groups: list[CitationGroup],
+             bibliography: Bibliography, csl_path: Path) -> str:
+    """``text`` with each citation group replaced by its resolved text."""
+    for group in reversed(groups):
+        cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
+                 for i in group.items]
+        try:
+            cited = engine.cite(cites, group.narrative)
+        except Exception as exc:  # citeproc-py on a value it cannot format
+            raise _item_error(cites[0].key, exc, bibliography.locations, csl_path) from None
+        text = text[:group.start] + cited + text[group.end:]
+    return text
 
 
 def make_engine(csl_path: Path, items: dict,
@@ -92,7 +102,8 @@ def _item_error(key: str, exc: Exception, locations: dict[str, SourceLocation],
 
 def references_markdown(references: list[tuple[str, str]], heading: str) -> str:
     """The reference list section: a heading, then one entry div per work."""
-    entries = "\n".join(f"::: {{#ref-{key} .csl-entry custom-style=\"Bibliography\"}}\n{text}\n:::\n"
+    entries = "\n".join(f"::: {{#{reference_anchor(key)} .csl-entry "
+                        f"custom-style=\"Bibliography\"}}\n{text}\n:::\n"
                         for key, text in references)
     return (f"# {heading} {{#references .unnumbered .backmatter}}\n\n"
             f":::::: {{#refs .references .csl-bib-body .hanging-indent}}\n{entries}::::::\n")

@@ -98,6 +98,8 @@ def _json_items(path: Path, text: str) -> list[tuple[dict[str, Any], SourcedItem
     except json.JSONDecodeError as exc:
         raise QuireError(f"invalid JSON: {exc.msg}",
                          SourceLocation(path, exc.lineno, exc.colno)) from None
+    except RecursionError:  # lists or objects nested thousands deep
+        raise QuireError("invalid JSON: nested too deeply", SourceLocation(path, 1)) from None
     if not isinstance(data, list):
         raise QuireError("expected a JSON list of CSL-JSON items", SourceLocation(path, 1))
     lines = json_item_lines(text)

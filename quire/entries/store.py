@@ -139,12 +139,37 @@ def read_entry(path: Path) -> Entry:
 
 
 def check_csl_item(item: dict[str, Any], location: SourceLocation) -> dict[str, Any]:
-    """Check the fields a CSL-JSON item must have; return a copy."""
+    """Check the fields a CSL-JSON item must have, and that it holds JSON values only (a YAML
+    date or tag would reach the citation engine and fail there); return a copy."""
+    for field, value in item.items():
+        odd = _non_json(value)
+        if odd is not None:
+            raise QuireError(f"CSL-JSON field '{field}' holds {odd}: CSL-JSON takes texts, "
+                             f"numbers, lists and mappings (a date as date-parts: "
+                             f"[[2020, 1, 31]])", location)
     if not isinstance(item.get("type"), str):
         raise QuireError("CSL-JSON item has no 'type'", location)
     if not isinstance(item.get("title"), str):
         raise QuireError("CSL-JSON item has no 'title'", location)
     return dict(item)
+
+
+def _non_json(value: Any) -> str | None:
+    """What in ``value`` is not a JSON value (a date, a tagged or non-finite value), if any."""
+    import math
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"the number {item}"
+        elif item is not None and not isinstance(item, (str, int, float)):
+            return f"a {type(item).__name__} ({item})"
+    return None
 
 
 def read_references(path: Path) -> list[tuple[dict[str, Any], SourceLocation]]:

@@ -18,6 +18,7 @@ from ..errors import QuireError, Reporter
 from ..model import Artifact
 from ..templates import template_path
 from ..copyright import written_date
+from ..textfiles import read_bytes
 from .ast_markup import prepare_tree
 from .docx_page import finish_docx
 from .epub_semantics import epub_book, finish_epub
@@ -26,7 +27,7 @@ from .pandoc import pandoc_version, run_pandoc
 from .print_boxes import mark_print_boxes
 from .svg_images import svg_to_png_tree
 from .typst_fixes import fix_typst_source
-from .typst import compile_typst
+from .typst import TypstSetting, compile_typst
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
 
@@ -91,16 +92,18 @@ JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
 
 
 def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
-                  reporter: Reporter, print_edition: Future | None = None) -> Artifact:
+                  reporter: Reporter, print_edition: Future | None = None,
+                  chapters: dict[str, Path] | None = None) -> Artifact:
     """Render one format from the parsed book; the EPUB takes its page list from the
-    ``print_edition`` (the PDF being rendered beside it), when there is one."""
+    ``print_edition`` (the PDF being rendered beside it), when there is one
+    (``chapters``: chapter anchor -> file, to locate a Typst error)."""
     job = JOBS[fmt](config)
     key = content_key(pandoc_version(), fmt, ast, *job.args,  # quire's code finishes files too
-                      *(p.read_bytes() for p in job.inputs), _typst_version(),
+                      *(read_bytes(p) for p in job.inputs), _typst_version(),
                       code_fingerprint(), repr(config))
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     if fmt == "epub":  # pandoc's EPUB is made beside the PDF; only its page list waits for it
-        written = _written(fmt, ast, job, config, cache, reporter, key)
+        written = _written(fmt, ast, job, config, cache, reporter, key, chapters)
         pdf = _print_pdf(print_edition)
         final_key = content_key(key, pdf or b"")
         data = cache.get("epub-final", final_key)
@@ -109,11 +112,11 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
             data = finish_epub(written, epub_book(config), pages)
             cache.put("epub-final", final_key, data)
         return Artifact(fmt, filename, data)
-    return Artifact(fmt, filename, _written(fmt, ast, job, config, cache, reporter, key))
+    return Artifact(fmt, filename, _written(fmt, ast, job, config, cache, reporter, key, chapters))
 
 
 def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: ContentCache,
-             reporter: Reporter, key: str) -> bytes:
+             reporter: Reporter, key: str, chapters: dict[str, Path] | None) -> bytes:
     """One format as pandoc (and Typst) write it, finished but for the EPUB's page list."""
     cached = cache.get(fmt, key)
     if cached is not None:
@@ -122,13 +125,18 @@ def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: Co
     if fmt == "docx":
         ast = svg_to_png_tree(ast, config.root, cache)
     result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
-                        epoch=config.source_date_epoch, what=fmt.upper())
+                        epoch=config.source_date_epoch, what=fmt.upper(),
+                        limits=config.limits, where=config.location("limits"))
     for warning in result.warnings:
         reporter.warn(f"pandoc ({fmt}): {warning}")
     data = result.output
     if fmt == "pdf":
-        data = compile_typst(fix_typst_source(data), config.root, job.inputs[0],
-                             config.output.layout.typst_standards())
+        template = job.inputs[0]
+        setting = TypstSetting(config.location("output"), template,
+                               not template.is_relative_to(config.root),
+                               config.location("limits"))
+        data = compile_typst(fix_typst_source(data), config.root, setting, chapters,
+                             config.limits, config.output.layout.typst_standards())
         data = mark_print_boxes(data, config.output.layout)
     if fmt == "docx":
         data = finish_docx(data, config.output.layout, config.title)
@@ -137,13 +145,13 @@ def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: Co
 
 
 def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: ContentCache,
-               reporter: Reporter) -> list[Artifact]:
+               reporter: Reporter, chapters: dict[str, Path] | None = None) -> list[Artifact]:
     """Render every requested format in parallel; any failure fails them all."""
     with ThreadPoolExecutor(max_workers=max(1, len(formats))) as pool:
-        pdf = pool.submit(render_format, "pdf", ast, config, cache, reporter) \
+        pdf = pool.submit(render_format, "pdf", ast, config, cache, reporter, None, chapters) \
             if "pdf" in formats else None
         futures = [pdf if fmt == "pdf" else
-                   pool.submit(render_format, fmt, ast, config, cache, reporter, pdf)
+                   pool.submit(render_format, fmt, ast, config, cache, reporter, pdf, chapters)
                    for fmt in formats]
         errors, artifacts = [], []
         for future in futures:

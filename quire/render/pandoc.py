@@ -3,7 +3,9 @@
 pypandoc locates the binary; quire runs it itself with ``subprocess`` so that
 every call gets a pinned environment (``SOURCE_DATE_EPOCH``, a UTF-8 locale),
 its input on stdin and its output as bytes, and so that calls for different
-formats can run in parallel threads.
+formats can run in parallel threads. Every call runs within book.yaml's
+``limits`` (:mod:`quire.limits`): past ``time`` seconds pandoc is killed, past
+``memory`` MiB its runtime stops it; both are errors, never a hang.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import QuireError
+from ..errors import QuireError, SourceLocation
 from ..faults import fault_point
+from ..limits import Limits
+
+#: The exit status of a GHC program whose heap passed its ``-M`` limit.
+HEAP_EXHAUSTED = 251
 
 
 @dataclass(frozen=True)
@@ -42,22 +48,34 @@ def pandoc_version() -> str:
     return pypandoc.get_pandoc_version()
 
 
-def run_pandoc(args: list[str], stdin: bytes, *, cwd: Path, epoch: int,
-               what: str) -> PandocResult:
-    """Run pandoc with ``args`` on ``stdin``; a failure is a user-facing error."""
+def run_pandoc(args: list[str], stdin: bytes, *, cwd: Path, epoch: int, what: str,
+               limits: Limits = Limits(), where: SourceLocation | None = None) -> PandocResult:
+    """Run pandoc with ``args`` on ``stdin`` within ``limits`` (its heap capped by the GHC
+    runtime's ``-M``, its time by a timeout); a failure is an error located at ``where``."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "LANG": "C.UTF-8",
         "SOURCE_DATE_EPOCH": str(epoch),
     }
-    proc = subprocess.Popen([pandoc_binary(), *args], stdin=subprocess.PIPE,
+    heap = ["+RTS", f"-M{limits.memory}m", "-RTS"]
+    proc = subprocess.Popen([pandoc_binary(), *heap, *args], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
     fault_point("kill-during-pandoc")
-    stdout, stderr = proc.communicate(stdin)
+    try:
+        stdout, stderr = proc.communicate(stdin, timeout=limits.time)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise QuireError(f"pandoc took longer than {limits.time:g} s making the {what} and was "
+                         f"stopped (limits.time in book.yaml)", where) from None
     messages = stderr.decode("utf-8", "replace").strip()
+    if proc.returncode == HEAP_EXHAUSTED or "Heap exhausted" in messages:
+        raise QuireError(f"pandoc ran out of memory making the {what} (over {limits.memory} "
+                         f"MiB) and was stopped (limits.memory in book.yaml)", where)
     if proc.returncode != 0:
-        raise QuireError(f"pandoc could not make the {what}: {messages or proc.returncode}")
+        raise QuireError(f"pandoc could not make the {what}: {messages or proc.returncode}",
+                         where)
     warnings = tuple(line.removeprefix("[WARNING] ").strip()
                      for line in messages.splitlines() if line.startswith("[WARNING]"))
     return PandocResult(stdout, warnings)
