@@ -238,8 +238,8 @@ CASES = [
          "of file)"),
     Case("pandoc-duplicate-identifier", {"manuscript/chapters/02-endings.md": (
         "# Endings\n\n## Part {#same}\n\nText.\n\n## Again {#same}\n")},
-         "{root}/manuscript/chapters/02-endings.md:7: error: pandoc: Duplicate identifier "
-         "'same' (warning treated as error: --strict)", ("build", "--strict")),
+         "{root}/manuscript/chapters/02-endings.md:7:1: error: duplicate label 'same' (also "
+         "given at {root}/manuscript/chapters/02-endings.md:3:1)", ("build", "--strict")),
     # usage errors: the same format, exit status 1
     Case("usage-unknown-command", {}, "build.py: error: No such command 'bild'. Did you mean "
          "'build'? (see 'build.py --help')", ("bild",)),

@@ -56,8 +56,8 @@ def check_crossrefs(chapters: list[Chapter], bibliography: Bibliography,
 def resolve_crossrefs(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],
                       index: BookIndex) -> tuple[list[Chapter], dict[Path, list[CitationGroup]]]:
     """The chapters with their cross-references resolved, and their citation groups moved to
-    where they now stand."""
-    resolved, moved = [], {}
+    where they now stand (a title's groups, kept under their own key, stay as they are)."""
+    resolved, moved = [], dict(groups)
     for chapter in chapters:
         edits = chapter_edits(chapter, index)
         resolved.append(dataclasses.replace(chapter, body=apply_edits(chapter.body, edits)))
