@@ -92,3 +92,16 @@ def test_csl_yaml_and_json_problems_at_their_lines(tmp_path):
     ]
     assert bibliography.references["doe2019"]["type"] == "document"
     assert str(bibliography.locations["roe2020"]).endswith("refs.yaml:8")
+
+
+def test_a_text_field_holding_a_structure_is_reported_and_left_out():
+    from quire.entries.validate import validate_item
+
+    item = {"id": "b", "type": "book", "title": "T", "issued": {"date-parts": [[2000]]},
+            "volume": {"a": 1}, "edition": [1], "note": None, "page": 5, "publisher": "P"}
+    problems, usable = validate_item(item)
+    assert [(p.message, p.field) for p in problems] == [
+        ("'edition' should be text, not a list; it is ignored", "edition"),
+        ("'note' should be text, not empty; it is ignored", "note"),
+        ("'volume' should be text, not an object; it is ignored", "volume")]
+    assert sorted(usable) == ["id", "issued", "page", "publisher", "title", "type"]

@@ -12,7 +12,9 @@ field it concerns) with an item the citation engine can always format:
 - malformed names (a name that is not an object with ``family`` or
   ``literal``) and dates (``date-parts`` that are not [year, month, day]
   numbers in range): dropped from the formatted item;
-- an author stored as "et al" (APA lists every author up to 20).
+- an author stored as "et al" (APA lists every author up to 20);
+- a text field (title, volume, pages …) whose value is not text or a number
+  (a list or an object would print as code): dropped from the formatted item.
 
 The caller reports each problem as a warning at the item's file and line
 (``--strict`` makes them errors).
@@ -51,6 +53,13 @@ _NAME_PARTS = frozenset("family given dropping-particle non-dropping-particle su
 _UNDATED_TYPES = frozenset({"webpage", "post", "post-weblog", "entry", "entry-dictionary",
                             "entry-encyclopedia"})
 FALLBACK_TYPE = "document"
+#: Fields whose value is one text (or number): everything but names, dates, and the
+#: few that hold structures.
+_TEXT_FIELDS = FIELDS - DATE_FIELDS - frozenset(NAME_FIELDS) - {"custom", "categories", "id", "title"}
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "empty")
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ def validate_item(item: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
             problems.append(Problem(f"malformed date in '{field}': {message}; it is ignored",
                                     field))
             del usable[field]
+    for field in sorted(item.keys() & _TEXT_FIELDS):
+        value = item[field]
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            problems.append(Problem(f"'{field}' should be text, not {_kind(value)}; it is "
+                                    "ignored", field))
+            usable.pop(field, None)
     for field in FIELDS & item.keys() & set(NAME_FIELDS):
         names, kept = item[field], []
         for name in names if isinstance(names, list) else [names]:
