@@ -73,3 +73,18 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     outputs = {Path(line).suffix[1:]: REPO / line for line in result.out.split()}
     assert set(outputs) == {"epub", "pdf", "docx"}
     return outputs
+
+
+# --- make mutate: tests that build a whole book are marked end_to_end, so that a module's
+# mutation run can leave them out (`select` in tools/mutation.toml) ---
+END_TO_END_FIXTURES = {"sample_build", "book_project", "passages_book"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "end_to_end: builds a whole book (marked by conftest)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.end_to_end)
