@@ -35,10 +35,10 @@ from .model import Bibliography, Chapter, Citation, Entry
 from .templates import DEFAULTS, PROJECT_DIR
 
 TEMPLATE = "appendix.md.j2"
-_QUOTATION = re.compile(r'^:::+\s*\{\s*\.quotation[^}]*\}\s*\n(?P<text>.*?)\n:::+\s*$',
+_QUOTATION = re.compile(r'^:::+\s*\{\s*\.quotation[^}]*\}\s*\n(?P<text>.*?)\n:::+[ \t]*$',
                         re.M | re.S)
 _PASSAGE = re.compile(r'^:::+\s*\{\s*\.passage[^}]*?(?:page="?(?P<page>[^"}\s]+)"?)?\s*\}\s*\n'
-                      r'(?P<text>.*?)\n:::+\s*$', re.M | re.S)
+                      r'(?P<text>.*?)\n:::+[ \t]*$', re.M | re.S)
 
 
 @dataclass(frozen=True)
