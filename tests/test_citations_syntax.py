@@ -166,3 +166,11 @@ def test_every_locator_term():
     found = {term: parse_locator(f", {term} 12") for term in expected}
     assert found == {term: ((label, "12"), "") for term, label in expected.items()}
     assert parse_locator(", vol. iv") == (("volume", "iv"), "")
+
+
+def test_text_starts_at_line_one_of_its_file_unless_told():
+    (citation,) = find_citations("x\n[@k]", Path("ch.md"))
+    assert (citation.location.path, citation.location.line, citation.location.column) == (
+        Path("ch.md"), 2, 2)
+    (group,) = find_citation_groups("@k", Path("ch.md"))
+    assert group.items[0].location == citation.location.__class__(Path("ch.md"), 1, 1)

@@ -307,3 +307,35 @@ def test_quotes_fix_writes_back_the_chapter_passage(tmp_path, monkeypatch):
     assert done[-1] == "fixed 1 quotation(s) in 1 entry"
     assert entry_file.read_text() == before.replace("says something plain.", "says something new.")
     assert list_quotations(root)[1] == 0
+
+
+def test_each_check_names_its_entry_and_quotation():
+    chapters = [chapter(1, "Found here.\n\nA cat sat on a mat."), chapter(2, "Moved words.")]
+    the_entry = entry((1, "Found here.", 1), (1, "Moved words.", 2), (1, "A cat sat on a rug.", 3),
+                      (1, "Nothing like it at all here.", 4), (7, "No chapter.", 5))
+    checks = check_quotations(chapters, {"e": the_entry})
+    assert [c.status for c in checks] == [OK, MOVED, STALE, MISSING, MISSING]
+    assert all(c.entry is the_entry for c in checks)
+    assert [c.quotation for c in checks] == list(the_entry.quotations)
+
+
+def test_double_and_triple_hyphens_are_dashes():
+    assert normal_form("pages 3--5 and a break---here") == "pages 3\u20135 and a break\u2014here"
+    assert normal_form("a - b") == "a - b"
+
+
+def test_a_stale_message_indents_every_line_of_its_diff():
+    body = "A small dog ran across the yard quickly."
+    (result,) = check([chapter(1, body)], (1, "The small dog ran across the yard slowly.", 1))
+    assert problem_message(result) == (
+        "stale quotation of chapter 1: the chapter now reads differently at ch01.md:3\n"
+        "    [-The-]{+A+} small dog ran across\u2026\n"
+        "    \u2026ran across the yard [-slowly.-]{+quickly.+}")
+    with pytest.raises(QuireError) as raised:
+        report_quotations([result], Reporter())
+    assert raised.value.message == problem_message(result)
+    assert raised.value.location == SourceLocation(ENTRY_PATH, 1)
+
+
+def test_word_diff_of_several_deleted_words():
+    assert word_diff("a b c d e".split(), "a e".split()) == "\u2026a [-b c d-] e\u2026"
