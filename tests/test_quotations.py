@@ -339,3 +339,31 @@ def test_a_stale_message_indents_every_line_of_its_diff():
 
 def test_word_diff_of_several_deleted_words():
     assert word_diff("a b c d e".split(), "a e".split()) == "\u2026a [-b c d-] e\u2026"
+
+
+def test_quotes_fix_shows_one_line_of_context_and_counts_entries(tmp_path, monkeypatch):
+    root, entry_file = small_book(tmp_path)
+    monkeypatch.chdir(root)
+    second = entry_file.with_name("jones2021.md")
+    second.write_text(entry_file.read_text().replace("key: smith2020", "key: jones2021"))
+    chapter_file = root / "manuscript/chapters/01-beginnings.md"
+    chapter_file.write_text(chapter_file.read_text().replace("something plain", "something new"))
+    dry = fix_quotations(root, write=False)
+    first_file = dry[:7]
+    assert first_file == [
+        "--- bibliography/entries/jones2021.md", "+++ bibliography/entries/jones2021.md",
+        "@@ -26,3 +26,3 @@", ' ::: {.quotation chapter="1"}',
+        "-The first chapter cites a study and says something plain.",
+        "+The first chapter cites a study and says something new.", " :::"]
+    assert dry[7:14] == [line.replace("jones2021", "smith2020") for line in first_file]
+    assert fix_quotations(root, write=True)[-1] == "fixed 2 quotation(s) in 2 entries"
+
+
+def test_quotes_lists_a_quotation_of_a_chapter_the_book_lacks(tmp_path, monkeypatch):
+    root, entry_file = small_book(tmp_path)
+    monkeypatch.chdir(root)
+    entry_file.write_text(entry_file.read_text().replace('chapter="1"', 'chapter="9"').replace(
+        "The first chapter cites a study and says something plain.", "Words nowhere."))
+    lines, problems = list_quotations(root)
+    assert problems == 1
+    assert lines[1].split() == ["missing", "bibliography/entries/smith2020.md:27", "9", "-"]
