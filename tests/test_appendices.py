@@ -167,7 +167,7 @@ from quire.citations.style import style_path  # noqa: E402
 from quire.citations.syntax import find_citation_groups  # noqa: E402
 from quire.config import load_config  # noqa: E402
 from quire.entries.store import load_bibliography  # noqa: E402
-from quire.errors import QuireError  # noqa: E402
+from quire.errors import QuireError, SourceLocation  # noqa: E402
 from quire.manuscript import read_chapters  # noqa: E402
 from quire.model import Bibliography, Chapter, Entry, Section  # noqa: E402
 
@@ -315,3 +315,42 @@ def test_a_template_error_names_the_template_and_its_line(tmp_path):
         render_appendix(config, appendix)
     assert raised.value.message.startswith("template syntax error: ")
     assert (raised.value.location.path, raised.value.location.line) == (template, 1)
+
+
+def test_the_template_gets_the_book_title_subtitle_and_authors(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    (root / "book.yaml").write_text((root / "book.yaml").read_text().replace(
+        "title: Quoting a Study", "title: Quoting a Study\nsubtitle: A Test"))
+    (root / "templates").mkdir()
+    (root / "templates" / "appendix.md.j2").write_text(
+        "{{ book.title }} | {{ book.subtitle }} | {{ book.authors | join(', ') }} | "
+        "{{ appendix.letter }}\n")
+    config, chapters, bibliography, csl, citations, engine = book_data(root)
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    assert render_appendix(config, appendix) == "Quoting a Study | A Test | Test Author | A\n"
+
+
+def test_a_missing_or_unreadable_template_is_located(tmp_path, monkeypatch):
+    import quire.appendices
+
+    config, chapters, bibliography, csl, citations, engine = book_data(BOOKS / "passages")
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    config = dataclasses.replace(config, root=root)
+    monkeypatch.setattr(quire.appendices, "DEFAULTS", tmp_path / "no-defaults")
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message == "template 'appendix.md.j2' not found"
+    assert raised.value.location == SourceLocation(root / "templates")
+    (root / "templates").mkdir()
+    (root / "templates" / "appendix.md.j2").write_bytes(b"\xff\xfe not UTF-8 \xff")
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message.startswith("cannot read the template: ")
+    assert raised.value.location == SourceLocation(root / "templates" / "appendix.md.j2")
