@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tools" / "mutation.toml"
 WORK = ROOT / "build" / "mutation"
 #: What the tests read besides quire/ and tests/ (the sample book is the repository itself).
-PROJECT_PARTS = ("build.py", "book.yaml", "manuscript", "bibliography", "templates")
+PROJECT_PARTS = ("build.py", "book.yaml", "manuscript", "bibliography", "templates", "README.md",
+                 "Makefile")
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 EXIT_STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
                34: "skipped", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout",
