@@ -86,6 +86,7 @@ def prepare(name: str, module: dict) -> Path:
         "pytest_add_cli_args_test_selection": selection,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-W", "ignore"],
         "use_git_change_detection": False,
+        **module.get("mutmut", {}),
     }
     lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     (folder / "pyproject.toml").write_text("\n".join(lines) + "\n")
