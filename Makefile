@@ -1,12 +1,14 @@
 # `make book` builds the sample book; `make test` runs the test suite.
 # Both create the local virtual environment .venv from pyproject.toml first.
+# `make mutate [MODULES="quotations citations/syntax"]` runs mutation testing (mutmut) of the
+# core modules against their own tests and prints a score per module (tools/mutation.toml).
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench fuzz diff stats clean distclean ace a11y reference-docx
+.PHONY: book check test bench fuzz diff stats clean distclean ace a11y reference-docx mutate
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -43,6 +45,16 @@ reference-docx: $(STAMP)
 .PHONY: oracle
 oracle: $(STAMP)
 	QUIRE_ORACLE_ITEMS=0 $(PY) -m pytest -q -s tests/test_citations_oracle.py -k public
+
+# --- mutation testing (make mutate): one mutmut session per module, at low priority ---
+MUTATION_STAMP := $(VENV)/.mutation-installed
+MODULES ?=
+mutate: $(MUTATION_STAMP)
+	nice -n 10 $(PY) tools/mutate.py $(MODULES)
+
+$(MUTATION_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutation]'
+	touch $(MUTATION_STAMP)
 
 # make diff OLD=<revision or build folder> [NEW=<revision or build folder>] [FORMAT=text|html|docx]
 OLD ?= HEAD

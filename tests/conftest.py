@@ -73,3 +73,20 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     outputs = {Path(line).suffix[1:]: REPO / line for line in result.out.split()}
     assert set(outputs) == {"epub", "pdf", "docx"}
     return outputs
+
+
+# --- make mutate: tests that run build.py or build a whole book are marked end_to_end, so
+# that a module's mutation run can leave them out (`select` in tools/mutation.toml) ---
+END_TO_END_FIXTURES = {"sample_build", "book_project", "passages_book"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "end_to_end: runs build.py or builds a whole book")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        runs_cli = function is not None and "run_cli" in function.__code__.co_names
+        if runs_cli or END_TO_END_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.end_to_end)

