@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .config import FORMATS
+from .project.config import FORMATS
 from .errors import QuireError, Reporter, display_path
 
 
@@ -111,8 +111,8 @@ def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
 
     On a terminal a status line shows the stages running; it is silent otherwise.
     """
-    from .pipeline import build as run_build
-    from .progress import Progress
+    from .build.pipeline import build as run_build
+    from .build.progress import Progress
 
     formats = FORMATS if fmt == "all" else ((fmt,) if fmt else None)
     progress = Progress(live=sys.stderr.isatty())
@@ -134,7 +134,7 @@ def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
 @click.pass_obj
 def check(project: Path, strict: bool, allow_stale_quotes: bool) -> None:
     """Run every validation without rendering."""
-    from .pipeline import assemble, gather
+    from .build.pipeline import assemble, gather
 
     def action(reporter: Reporter) -> None:
         assemble(gather(project, reporter, allow_stale_quotes=allow_stale_quotes))
@@ -149,7 +149,7 @@ def check(project: Path, strict: bool, allow_stale_quotes: bool) -> None:
 @click.option("--title", help="The book's title (default: from the folder name).")
 def new(directory: Path, title: str | None) -> None:
     """Create a new book project in DIRECTORY that builds at once."""
-    from .scaffold import new_project, next_steps
+    from .project.scaffold import new_project, next_steps
 
     paths = _run(lambda r: new_project(directory, title), strict=False)
     for path in paths:
@@ -168,7 +168,7 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
 
     A .bib file's items go into bibliography/references.json, keeping their keys.
     """
-    from .config import load_config
+    from .project.config import load_config
     from .entries.importer import apply_import, plan_import
 
     def action(reporter: Reporter) -> list[Path]:
@@ -186,7 +186,7 @@ def import_(project: Path, files: tuple[Path, ...], key: str | None, force: bool
 @click.pass_obj
 def entries(project: Path, as_json: bool) -> None:
     """List the research entries: key, reference, sections, quotations, further reading."""
-    from .confine import project_root
+    from .checks.confine import project_root
     from .entries.inspect import entries_json, entries_table
     from .entries.store import load_bibliography
 
@@ -219,7 +219,7 @@ def cite(project: Path, text: str, add: bool, key: str | None) -> None:
     rendered = _run(lambda _: format_reference(item, default_style(project)), strict=False)
     added = None
     if add:  # only a reference the engine can format is added
-        from .config import load_config
+        from .project.config import load_config
         from .entries.add_reference import add_reference
 
         added = _run(lambda _: add_reference(load_config(project).root, item, key),
@@ -236,7 +236,7 @@ def cite(project: Path, text: str, add: bool, key: str | None) -> None:
 @click.pass_obj
 def quotes(project: Path, fix: bool, yes: bool) -> None:
     """List every quotation with its status (ok, stale, moved, missing); --fix repairs entries."""
-    from .quote_command import fix_quotations, list_quotations
+    from .checks.quote_command import fix_quotations, list_quotations
 
     if not fix:
         lines, problems = _run(lambda r: list_quotations(project), strict=False)
@@ -277,7 +277,7 @@ def diff(project: Path, old: str, new: str, fmt: str, output: Path | None,
 def stats(project: Path) -> None:
     """Per chapter: words, citations, quotations; per work: how often and where it is cited."""
     from .editorial.stats import stats_report
-    from .pipeline import gather
+    from .build.pipeline import gather
 
     def action(reporter: Reporter) -> str:
         sources = gather(project, reporter, allow_stale_quotes=True)
@@ -293,7 +293,7 @@ def stats(project: Path) -> None:
 @click.pass_obj
 def watch(project: Path, port: int, no_pdf: bool) -> None:
     """Rebuild on every saved change and serve a live preview that reloads itself."""
-    from .config import load_config
+    from .project.config import load_config
     from .preview.server import PreviewState, serve
     from .preview.watcher import watch_project
 

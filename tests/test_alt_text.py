@@ -1,10 +1,10 @@
-"""Text alternatives of images (quire/alt_text.py)."""
+"""Text alternatives of images (quire/checks/alt_text.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from quire.alt_text import report_missing_alt_text
+from quire.checks.alt_text import report_missing_alt_text
 from quire.errors import Reporter
 from quire.model import Chapter
 

@@ -184,18 +184,18 @@ def test_text_after_a_quotation_is_outside_the_block_quotation(sample_build):
 import dataclasses  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from quire.appendices import (appendix_entries, build_appendices,  # noqa: E402
+from quire.build.appendices import (appendix_entries, build_appendices,  # noqa: E402
                               render_appendix, section_markdown)
 from quire.crossref.index import letter as _letter  # noqa: E402  (appendices' letters)
-from quire.appendix_config import AppendicesConfig, Edition  # noqa: E402
+from quire.project.appendix_config import AppendicesConfig, Edition  # noqa: E402
 from quire.citations.keys import cited  # noqa: E402
 from quire.citations.resolve import make_engine, resolve_citations  # noqa: E402
 from quire.citations.style import style_path  # noqa: E402
 from quire.citations.syntax import find_citation_groups  # noqa: E402
-from quire.config import load_config  # noqa: E402
+from quire.project.config import load_config  # noqa: E402
 from quire.entries.store import load_bibliography  # noqa: E402
 from quire.errors import QuireError, SourceLocation  # noqa: E402
-from quire.manuscript import read_chapters  # noqa: E402
+from quire.project.manuscript import read_chapters  # noqa: E402
 from quire.model import Bibliography, Entry, Section  # noqa: E402
 
 FOUND, USED, CLINICAL, READING = ("What This Research Found", "How This Research Is Used in "
@@ -361,7 +361,7 @@ def test_the_template_gets_the_book_title_subtitle_and_authors(tmp_path):
 
 
 def test_a_missing_or_unreadable_template_is_located(tmp_path, monkeypatch):
-    import quire.templates
+    import quire.project.templates
 
     config, chapters, bibliography, csl, citations, engine = book_data(BOOKS / "passages")
     (appendix,) = build_appendices(config, None, appendix_entries(config, bibliography,
@@ -370,7 +370,7 @@ def test_a_missing_or_unreadable_template_is_located(tmp_path, monkeypatch):
     root = tmp_path / "book"
     shutil.copytree(BOOKS / "passages", root)
     config = dataclasses.replace(config, root=root)
-    monkeypatch.setattr(quire.templates, "DEFAULTS", tmp_path / "no-defaults")
+    monkeypatch.setattr(quire.project.templates, "DEFAULTS", tmp_path / "no-defaults")
     with pytest.raises(QuireError) as raised:
         render_appendix(config, appendix)
     assert raised.value.message == "template 'appendix.md.j2' not found"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from quire.cache import CACHE_NAMES, MAGIC, ContentCache, content_key, sealed, unsealed
+from quire.build.cache import CACHE_NAMES, MAGIC, ContentCache, content_key, sealed, unsealed
 from quire.errors import Reporter, display_path
-from quire.pipeline import build
+from quire.build.pipeline import build
 
 
 def test_content_key_separates_parts():
@@ -58,7 +58,7 @@ def test_assembly_is_cached_and_follows_its_inputs(book_project, monkeypatch):
     root = book_project("minimal")
     build(root, None, Reporter())
     calls = []
-    import quire.pipeline as pipeline
+    import quire.build.pipeline as pipeline
 
     original = pipeline.assemble_book
     monkeypatch.setattr(pipeline, "assemble_book", lambda *a: calls.append(1) or original(*a))

@@ -134,7 +134,7 @@ def test_a_book_citing_an_unformattable_item_stops_at_the_item(tmp_path, monkeyp
     from conftest import BOOKS
     from quire.citations.engine import CitationEngine
     from quire.errors import QuireError, Reporter
-    from quire.pipeline import build
+    from quire.build.pipeline import build
 
     root = tmp_path / "book"
     shutil.copytree(BOOKS / "citations", root)

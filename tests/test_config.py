@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quire.config import load_config, slugify
+from quire.project.config import load_config, slugify
 from quire.errors import QuireError
 
 

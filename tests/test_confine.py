@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quire.confine import (FETCH_REFUSED, OUTSIDE, Refused, check_file_name, check_own_folder,
+from quire.checks.confine import (FETCH_REFUSED, OUTSIDE, Refused, check_file_name, check_own_folder,
                            check_write_target, confine, links_leading_out, own_files,
                            project_root, resolve_file,
                            resolve_reference, url_scheme)
@@ -223,7 +223,7 @@ def test_any_reference_resolves_inside_or_is_refused(tmp_path_factory, value):
     "src=", "url(", "<style>", "</style>", "<img ", "```{=html}\n", "```\n", "[a]: "]),
     max_size=60).map("".join))
 def test_the_scan_returns_references_for_any_text(text):
-    from quire.resources import references_in, scan_texts
+    from quire.checks.resources import references_in, scan_texts
 
     for ref in references_in(text, Path("x.md")) + scan_texts([(Path("y.md"), text, 3)]):
         assert ref.location.line >= 1 and ref.location.column >= 1

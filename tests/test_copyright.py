@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from conftest import run_cli
 from outputs import fold
-from quire.copyright import isbn_lines, printer_key, written_date
+from quire.project.copyright import isbn_lines, printer_key, written_date
 
 ISBN_EPUB, ISBN_PDF = "urn:isbn:9780000000019", "urn:isbn:9780000000026"
 UUID = "urn:uuid:00000000-0000-4000-8000-000000000001"

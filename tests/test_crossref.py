@@ -20,7 +20,7 @@ from quire.crossref.labels import auto_identifier, scan_chapter
 from quire.crossref.references import is_crossref_key
 from quire.crossref.settings import CrossrefConfig
 from quire.errors import QuireError, SourceLocation
-from quire.manuscript import read_chapter
+from quire.project.manuscript import read_chapter
 from quire.model import Bibliography
 
 
@@ -203,8 +203,8 @@ def test_chapter_headings_follow_the_setting(tmp_path):
 
 
 def test_unnumbered_chapters_may_share_a_file_number(tmp_path):
-    from quire.config import load_config
-    from quire.manuscript import read_chapters
+    from quire.project.config import load_config
+    from quire.project.manuscript import read_chapters
 
     root = tmp_path / "book"
     shutil.copytree(BOOKS / "minimal", root)

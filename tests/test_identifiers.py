@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from quire.identifiers import IdentifierError, normalise_identifier, printed_isbn
+from quire.project.identifiers import IdentifierError, normalise_identifier, printed_isbn
 
 
 @pytest.mark.parametrize("written", ["978-0-00-000002-6", "ISBN 978-0-00-000002-6",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quire.image_paths import resolve_image_paths, search_folders
+from quire.checks.image_paths import resolve_image_paths, search_folders
 from quire.model import Chapter
 
 

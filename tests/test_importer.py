@@ -13,7 +13,7 @@ from quire.entries.canonical import parse_body, seed_entry
 from quire.entries.keys import citation_key
 from quire.entries.seed_format import format_seed
 from quire.entries.store import load_bibliography
-from quire.frontmatter import split_front_matter
+from quire.project.frontmatter import split_front_matter
 
 SEED = REPO / "bibliography" / "sources" / "rizzolatti2004.txt"
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_cli
 from quire.errors import Reporter
-from quire.latex_markup import convert_latex
+from quire.checks.latex_markup import convert_latex
 from quire.model import Chapter
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_cli
 from quire.errors import QuireError, SourceLocation
-from quire.layout import PageLayout, default_margins, parse_length, parse_paper
+from quire.project.layout import PageLayout, default_margins, parse_length, parse_paper
 
 HERE = SourceLocation(Path("book.yaml"), 3)
 

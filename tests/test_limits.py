@@ -19,7 +19,7 @@ import pytest
 from conftest import BOOKS, REPO
 from quire.citations.syntax import find_citation_groups, mask
 from quire.errors import QuireError, SourceLocation
-from quire.limits import Limits, check_nesting, nesting_depth
+from quire.project.limits import Limits, check_nesting, nesting_depth
 from quire.model import Chapter
 from quire.render.pandoc import run_pandoc
 from quire.render.parse import strip_processing_metadata
@@ -70,7 +70,7 @@ def test_an_open_bracket_before_fifty_thousand_keys():
 
 
 def test_many_link_targets_and_image_openers():
-    from quire.resources import references_in
+    from quire.checks.resources import references_in
 
     text = "[a](" * 20_000 + "\n" + "![" * 20_000 + "\n"
     assert timed(find_citation_groups, text, HERE) < 2

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quire.config import load_config
+from quire.project.config import load_config
 from quire.errors import QuireError
-from quire.manuscript import read_chapter, read_chapters
+from quire.project.manuscript import read_chapter, read_chapters
 
 
 def chapter(tmp_path: Path, name: str, text: str) -> Path:

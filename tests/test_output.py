@@ -14,7 +14,7 @@ from conftest import REPO, run_cli
 from outputs import epub_text
 from quire.errors import QuireError, Reporter, SourceLocation, display_path
 from quire.model import Artifact
-from quire.output import (STAGED, TEXT_NAMES, WriteInterrupted, build_lock, clean_up_after_write,
+from quire.build.output import (STAGED, TEXT_NAMES, WriteInterrupted, build_lock, clean_up_after_write,
                           prune_text_folder, stage_file, write_artifacts, write_atomically)
 
 

@@ -1,4 +1,4 @@
-"""The status line and stage timings (quire/progress.py)."""
+"""The status line and stage timings (quire/build/progress.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from quire.progress import Progress
+from quire.build.progress import Progress
 
 
 def test_stages_are_timed_in_the_order_they_end():

@@ -18,9 +18,9 @@ from quire.entries.apa_parser import parse_reference
 from quire.entries.canonical import parse_body
 from quire.entries.seed_format import parse_seed
 from quire.errors import QuireError, SourceLocation
-from quire.frontmatter import split_front_matter
-from quire.quotations import normal_form
-from quire.yamlsource import load_yaml
+from quire.project.frontmatter import split_front_matter
+from quire.checks.quotations import normal_form
+from quire.project.yamlsource import load_yaml
 
 HERE = Path("fuzz.txt")
 #: Text built from the pieces the formats are made of, and any characters between them.
@@ -167,7 +167,7 @@ def test_known_worst_cases_scale_linearly(parser, prefix, unit):
 def test_read_text_normalises_or_reports(data):
     import tempfile
 
-    from quire.textfiles import read_text
+    from quire.project.textfiles import read_text
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.md"
@@ -182,7 +182,7 @@ def test_read_text_normalises_or_reports(data):
 
 @given(TEXT)
 def test_nesting_check(text):
-    from quire.limits import check_nesting
+    from quire.project.limits import check_nesting
     from quire.model import Chapter
 
     only_quire_errors(check_nesting, [Chapter(HERE, 1, "T", 1, text, 2)], 8)

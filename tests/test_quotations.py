@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import copy_sample_book, run_cli
-from quire.quotations import normal_form, word_diff
+from quire.checks.quotations import normal_form, word_diff
 
 CHAPTER_11 = "manuscript/chapters/11-neurological-contagion.md"
 ENTRY = "bibliography/entries/rizzolatti2004.md"
@@ -83,10 +83,10 @@ import pytest  # noqa: E402
 from conftest import BOOKS  # noqa: E402
 from quire.errors import QuireError, Reporter, SourceLocation  # noqa: E402
 from quire.model import Chapter, Entry, Quotation  # noqa: E402
-from quire.quotations import (MISSING, MOVED, OK, STALE, check_quotations,  # noqa: E402
+from quire.checks.quotations import (MISSING, MOVED, OK, STALE, check_quotations,  # noqa: E402
                               fixed_entry_text, paragraphs, problem_message, quotation_path,
                               report_quotations)
-from quire.quote_command import fix_quotations, list_quotations  # noqa: E402
+from quire.checks.quote_command import fix_quotations, list_quotations  # noqa: E402
 
 ENTRY_PATH = Path("entries/e.md")
 

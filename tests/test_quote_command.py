@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import BOOKS
-from quire.config import load_config
+from quire.project.config import load_config
 from quire.entries.store import load_bibliography
 from quire.errors import QuireError
-from quire.manuscript import read_chapters
-from quire.quotations import OK, STALE, check_quotations
-from quire.quote_command import fix_quotations
+from quire.project.manuscript import read_chapters
+from quire.checks.quotations import OK, STALE, check_quotations
+from quire.checks.quote_command import fix_quotations
 
 CHAPTER = "manuscript/chapters/01-beginnings.md"
 ENTRY = "bibliography/entries/smith2020.md"

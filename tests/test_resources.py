@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import BOOKS
-from quire.config import load_config
+from quire.project.config import load_config
 from quire.entries.store import load_bibliography
 from quire.errors import QuireError, SourceLocation
-from quire.manuscript import read_chapters
-from quire.resources import (check_resources, check_tree_resources, css_urls, fetched_files,
+from quire.project.manuscript import read_chapters
+from quire.checks.resources import (check_resources, check_tree_resources, css_urls, fetched_files,
                              references_in, scan_texts, tree_references)
 
 CHAPTER = "manuscript/chapters/01-beginnings.md"

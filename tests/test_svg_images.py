@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from quire.cache import ContentCache
+from quire.build.cache import ContentCache
 from quire.errors import QuireError
 from quire.render.svg_images import PIXELS_PER_INCH, svg_png, svg_to_png_tree
 

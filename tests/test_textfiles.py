@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quire.errors import QuireError, SourceLocation
-from quire.textfiles import (MAX_FILE_BYTES, location_of, normalise_text, read_bytes,
+from quire.project.textfiles import (MAX_FILE_BYTES, location_of, normalise_text, read_bytes,
                              read_text)
 
 

@@ -15,7 +15,7 @@ from ..errors import QuireError, raise_all
 from pathlib import Path
 
 from ..model import Bibliography, Chapter, Citation
-from ..textfiles import describe_character
+from ..project.textfiles import describe_character
 from .syntax import CitationGroup, find_citation_groups, invisible_characters
 
 

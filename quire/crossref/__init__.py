@@ -25,7 +25,7 @@ from .index import BookIndex, index_book
 from .references import apply_edits, chapter_edits, check_links, shift_offset
 
 if TYPE_CHECKING:
-    from ..config import BookConfig
+    from ..project.config import BookConfig
 
 #: Ids quire itself gives outside the chapters (the reference list, research appendices).
 FIXED_IDS = frozenset({"references", "refs"})

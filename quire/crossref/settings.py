@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QuireError, raise_all
-from ..schema import Context, Option, at_item, check_section, kind, string
+from ..project.schema import Context, Option, at_item, check_section, kind, string
 
 
 @dataclass(frozen=True)

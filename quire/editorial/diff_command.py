@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import load_config
-from ..confine import check_own_folder
+from ..project.config import load_config
+from ..checks.confine import check_own_folder
 from ..errors import display_path
-from ..output import write_atomically
+from ..build.output import write_atomically
 from .compare import ADDED, CHANGED, REMOVED, compare_drafts
 from .report_docx import tracked_changes_docx
 from .report_html import html_report

@@ -17,10 +17,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..cache import ContentCache
-from ..confine import project_root
+from ..build.cache import ContentCache
+from ..checks.confine import project_root
 from ..errors import QuireError, Reporter, SourceLocation
-from ..textfiles import read_text
+from ..project.textfiles import read_text
 from .texts import TEXT_DIR, editor_texts
 
 WORKTREE = ("WORKTREE", ".")
@@ -58,7 +58,7 @@ def text_folder(path: Path) -> Path | None:
 
 def project_texts(root: Path) -> dict[str, str]:
     """Build the editors' texts of the project at ``root`` (stale quotations allowed)."""
-    from ..pipeline import assemble, gather
+    from ..build.pipeline import assemble, gather
 
     from ..render.parse import parse_book
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..cache import ContentCache, content_key
+from ..build.cache import ContentCache, content_key
 from ..model import Artifact, AssembledBook
 from ..render.pandoc import pandoc_version, run_pandoc
 

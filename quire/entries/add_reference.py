@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QuireError, SourceLocation
-from ..output import write_atomically
+from ..build.output import write_atomically
 from .canonical import csl_ordered
 from .importer import references_json
 from .keys import citation_key

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..confine import confine
+from ..checks.confine import confine
 from ..errors import QuireError, SourceLocation
-from ..textfiles import read_text
-from ..yamlsource import item_line, key_line, load_yaml, plain
+from ..project.textfiles import read_text
+from ..project.yamlsource import item_line, key_line, load_yaml, plain
 from .bibtex import field_line, read_bib
 from .csl_normalise import normalise_item
 

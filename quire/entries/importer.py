@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QuireError, Reporter, SourceLocation, raise_all
-from ..output import write_atomically
-from ..textfiles import read_text
+from ..build.output import write_atomically
+from ..project.textfiles import read_text
 from .bib_import import plan_bib_items
 from .canonical import csl_ordered, entry_markdown
-from ..confine import check_write_target
+from ..checks.confine import check_write_target
 from .keys import citation_key, entry_file_name
 from .seed_format import PARAGRAPH, DEFAULT_SECTIONS, SeedEntry, SeedSection, parse_seed
 from .sentence_case import is_title_case, proper_nouns, sentence_case

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..confine import check_file_name
+from ..checks.confine import check_file_name
 from ..errors import SourceLocation
 
 

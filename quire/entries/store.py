@@ -16,12 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..confine import confine
+from ..checks.confine import confine
 from ..errors import QuireError, Reporter, SourceLocation, raise_all
-from ..frontmatter import split_front_matter
+from ..project.frontmatter import split_front_matter
 from ..model import Bibliography, Entry, Passage, Quotation, Section
-from ..textfiles import read_text
-from ..yamlsource import key_line, plain
+from ..project.textfiles import read_text
+from ..project.yamlsource import key_line, plain
 from .bibfiles import SourcedItem, read_reference_file, read_reference_files
 from .canonical import parse_body
 from .validate import validated

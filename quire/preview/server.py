@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..templates import template_path
+from ..project.templates import template_path
 from .page import STATUS_PATH, STYLE_PATH
 
 #: Files of the project the page may show (figures and media).

@@ -28,9 +28,9 @@ Echo = Callable[[str], None]
 
 def rebuild_preview(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = True) -> bool:
     """One rebuild of the page (and the PDF); True when the page was updated."""
-    from ..cache import CACHE_NAMES, ContentCache
-    from ..output import build_lock
-    from ..pipeline import CACHE_DIR, assemble, build, gather
+    from ..build.cache import CACHE_NAMES, ContentCache
+    from ..build.output import build_lock
+    from ..build.pipeline import CACHE_DIR, assemble, build, gather
     from ..render.parse import parse_book
 
     start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 Pandoc takes the page setup (and the running header and page-number footer)
 of ``reference.docx``; a reference document holds one page size for every
-book. This step sets the book's own, from :class:`quire.layout.PageLayout`:
+book. This step sets the book's own, from :class:`quire.project.layout.PageLayout`:
 ``w:pgSz`` and ``w:pgMar`` of the document's section (inner margin as Word's
 left one, with mirrored margins for facing pages, header and footer inside
 the top and bottom margins), and puts the book's title in the running head until
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ..layout import PageLayout
+from ..project.layout import PageLayout
 from .zip_rewrite import Entries, rewrite_zip
 
 TWIPS_PER_MM = 1440 / 25.4

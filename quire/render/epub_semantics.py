@@ -11,7 +11,7 @@ pandoc, deterministically (same entries, order and timestamps):
   an ARIA role gets it;
 - each file is titled by its first heading (not ``ch001.xhtml``);
 - the title page holds title, subtitle, author and publisher, and a copyright
-  page (``copyright.xhtml``, :mod:`quire.copyright`'s lines) follows it;
+  page (``copyright.xhtml``, :mod:`quire.project.copyright`'s lines) follows it;
 - the cover's SVG gets a text alternative;
 - the navigation's landmarks: cover, title page, copyright page, contents,
   the first chapter (``bodymatter``) and the reference list;
@@ -33,7 +33,7 @@ from .page_list import PageStart, mark_page_breaks
 from .zip_rewrite import Entries, entry_like, rewrite_zip
 
 if TYPE_CHECKING:
-    from ..config import BookConfig
+    from ..project.config import BookConfig
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -80,7 +80,7 @@ class EpubBook:
 
 def epub_book(config: "BookConfig") -> EpubBook:
     """The book's facts the finishing step needs, from its settings."""
-    from ..copyright import copyright_lines
+    from ..project.copyright import copyright_lines
 
     return EpubBook(config.title, config.subtitle, config.authors, config.publisher,
                     config.language, tuple(copyright_lines(config)), config.identifier("pdf"))

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import ContentCache, code_fingerprint, content_key
-from ..config import BookConfig
+from ..build.cache import ContentCache, code_fingerprint, content_key
+from ..project.config import BookConfig
 from ..errors import QuireError, Reporter
 from ..model import Artifact
-from ..templates import template_path
-from ..copyright import written_date
-from ..textfiles import read_bytes
+from ..project.templates import template_path
+from ..project.copyright import written_date
+from ..project.textfiles import read_bytes
 from .ast_markup import prepare_tree
 from .docx_page import finish_docx
 from .epub_semantics import epub_book, finish_epub

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..layout import MM_PER, PageLayout
+from ..project.layout import MM_PER, PageLayout
 
 PROBE = 40   # letters that identify where a page begins
 SHORT_PROBE = 16

@@ -4,7 +4,7 @@ pypandoc locates the binary; quire runs it itself with ``subprocess`` so that
 every call gets a pinned environment (``SOURCE_DATE_EPOCH``, a UTF-8 locale),
 its input on stdin and its output as bytes, and so that calls for different
 formats can run in parallel threads. Every call runs within book.yaml's
-``limits`` (:mod:`quire.limits`): past ``time`` seconds pandoc is killed, past
+``limits`` (:mod:`quire.project.limits`): past ``time`` seconds pandoc is killed, past
 ``memory`` MiB its runtime stops it; both are errors, never a hang.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QuireError, SourceLocation
-from ..faults import fault_point
-from ..limits import Limits
+from ..build.faults import fault_point
+from ..project.limits import Limits
 
 #: The exit status of a GHC program whose heap passed its ``-M`` limit.
 HEAP_EXHAUSTED = 251

@@ -12,13 +12,13 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..cache import ContentCache, code_fingerprint, content_key
+from ..build.cache import ContentCache, code_fingerprint, content_key
 from ..crossref.captions import number_captions
 from ..errors import QuireError, Reporter, SourceLocation
-from ..limits import Limits
+from ..project.limits import Limits
 from ..model import AssembledBook
-from ..resources import check_tree_resources
-from ..textfiles import first_line_holding
+from ..checks.resources import check_tree_resources
+from ..project.textfiles import first_line_holding
 from .pandoc import pandoc_version, run_pandoc
 
 #: Pandoc Markdown, minus metadata blocks (a ``---`` block in a chapter is text,

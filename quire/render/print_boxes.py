@@ -2,7 +2,7 @@
 
 Typst sets only the MediaBox (the whole PDF page). When the book has a bleed,
 the page is the trim plus the bleed and the room for crop marks
-(:class:`quire.layout.PageLayout`), and a printer's software needs to know
+(:class:`quire.project.layout.PageLayout`), and a printer's software needs to know
 where the trimmed page and the bleed lie: each page gets a ``/TrimBox`` and a
 ``/BleedBox``. pypdf appends them as an incremental update, so Typst's bytes
 (and a PDF/A file's conformance) stay as they were; the result is deterministic.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 
-from ..layout import MM_PER, PageLayout
+from ..project.layout import MM_PER, PageLayout
 
 
 def mark_print_boxes(pdf: bytes, layout: PageLayout) -> bytes:

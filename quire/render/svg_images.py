@@ -19,10 +19,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..cache import ContentCache, content_key
+from ..build.cache import ContentCache, content_key
 from ..errors import QuireError, SourceLocation
-from ..confine import Refused, resolve_file
-from ..image_paths import local_target
+from ..checks.confine import Refused, resolve_file
+from ..checks.image_paths import local_target
 from .tree import Nodes, map_lists
 
 PIXELS_PER_INCH = 192

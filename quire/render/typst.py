@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QuireError, SourceLocation
-from ..faults import fault_point
-from ..limits import Limits
-from ..textfiles import first_line_holding
+from ..build.faults import fault_point
+from ..project.limits import Limits
+from ..project.textfiles import first_line_holding
 
 #: The child: set its own memory limit, compile stdin (to the PDF standards asked for,
 #: such as ``a-2b`` or ``ua-1``, checked by Typst itself), PDF on stdout, an error as JSON.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import QuireError, SourceLocation
+from ..errors import QuireError, SourceLocation
 
 MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
@@ -131,6 +131,6 @@ def check_layout(layout: PageLayout, font_size: float, lines: dict[str, SourceLo
             f"the margins leave about {measure} characters a line; a book wants 55-70 "
             f"(allowed: {MEASURE_RANGE[0]}-{MEASURE_RANGE[1]})", lines["margins"]))
     if errors:
-        from .errors import raise_all
+        from ..errors import raise_all
 
         raise_all(errors)

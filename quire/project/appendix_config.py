@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import QuireError, SourceLocation, raise_all
+from ..errors import QuireError, SourceLocation, raise_all
 from .schema import Context, Option, check_section, kind, string, string_list
 from .yamlsource import key_line
 

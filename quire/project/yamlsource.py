@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import QuireError, SourceLocation
+from ..errors import QuireError, SourceLocation
 
 
 #: The deepest nesting of lists and mappings accepted in one YAML document.

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import QuireError, SourceLocation, raise_all
-from .model import Chapter
+from ..errors import QuireError, SourceLocation, raise_all
+from ..model import Chapter
 from .schema import Context, Option, check_section
 
 
@@ -79,7 +79,7 @@ def nesting_depth(line: str) -> int:
 
 def check_nesting(chapters: list[Chapter], limit: int) -> None:
     """An error at the first line of each chapter that nests deeper than ``limit``."""
-    from .citations.syntax import mask
+    from ..citations.syntax import mask
 
     errors = []
     for chapter in chapters:

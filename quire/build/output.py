@@ -5,7 +5,7 @@ disk, then renamed over the target: a reader never sees half a file, and a
 build that fails or is killed leaves the previous good file in place. A lock
 keeps two builds of one project from writing at once.
 
-The build folder is quire's own (:func:`~quire.confine.check_own_folder`):
+The build folder is quire's own (:func:`~quire.checks.confine.check_own_folder`):
 before it cleans anything there, quire makes sure the folder is no link to a
 folder elsewhere and that the folders it prunes hold only files it wrote, and
 it only ever deletes names it makes (:data:`STAGED`, :data:`TEXT_NAMES`).
@@ -23,10 +23,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .confine import check_own_folder, own_files
-from .errors import QuireError, Reporter, SourceLocation, display_path
+from ..checks.confine import check_own_folder, own_files
+from ..errors import QuireError, Reporter, SourceLocation, display_path
 from .faults import fault_point
-from .model import Artifact
+from ..model import Artifact
 
 LOCK_NAME = ".quire.lock"
 #: The temporary files :func:`stage_file` makes: ``.<target name>.<8 random>.tmp``.

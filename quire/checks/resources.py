@@ -3,7 +3,7 @@
 Pandoc embeds every image it can read or download into an EPUB or DOCX,
 wherever the path points, and raw HTML can name any file (``<img
 src="/etc/passwd">``). Every such reference is held to the rule of
-:mod:`quire.confine`: a local path must name a file inside the project (links
+:mod:`quire.checks.confine`: a local path must name a file inside the project (links
 followed; paths are relative to the project folder), and a URL of any scheme
 is refused, because quire fetches nothing while it builds.
 
@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .citations.syntax import mask
+from ..citations.syntax import mask
 from .confine import Refused, links_leading_out, resolve_reference
-from .config import BookConfig
-from .errors import QuireError, SourceLocation
-from .model import Bibliography, Chapter
+from ..project.config import BookConfig
+from ..errors import QuireError, SourceLocation
+from ..model import Bibliography, Chapter
 
 # Alt text: no brackets, or one level of them (each scan stops at the next bracket: linear).
 _ALT = r"(?:[^\[\]]|\[[^\[\]]*\])*"
@@ -307,7 +307,7 @@ def check_tree_resources(ast: bytes, root: Path) -> None:
             errors.append(QuireError(f"the book refers to '{value}': it {refusal.reason}",
                                      SourceLocation(root)))
     if errors:
-        from .errors import raise_all
+        from ..errors import raise_all
 
         raise_all(errors)
 
@@ -321,8 +321,8 @@ def check_resources(config: BookConfig, chapters: list[Chapter],
     research entry (sections and passages), the project's stylesheet and
     appendix template.
     """
-    from .templates import project_template
-    from .textfiles import read_text
+    from ..project.templates import project_template
+    from ..project.textfiles import read_text
 
     files = [config.path, *(c.path for c in chapters), *(e.path for e in
                                                           bibliography.entries.values())]

@@ -7,7 +7,7 @@ manuscript folder, or from the project). :func:`resolve_image_paths` rewrites
 each such path, in image targets and the ``src`` of raw HTML, to the path from
 the project folder of the first file found, looking in the chapter's folder,
 then each folder above it up to the project folder. Only candidates inside the
-project count (:func:`quire.confine.resolve_inside` decides); a path found
+project count (:func:`quire.checks.confine.resolve_inside` decides); a path found
 nowhere is left as written, and the resource check reports it.
 """
 
@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from .confine import Refused, resolve_inside, url_scheme
-from .model import Chapter
+from ..model import Chapter
 from .resources import rewritable_references
 
 

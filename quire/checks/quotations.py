@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import QuireError, Reporter, SourceLocation, display_path, raise_all
-from .entries.canonical import escape_line
-from .model import Chapter, Entry, Quotation
+from ..errors import QuireError, Reporter, SourceLocation, display_path, raise_all
+from ..entries.canonical import escape_line
+from ..model import Chapter, Entry, Quotation
 
 OK, MOVED, STALE, MISSING = "ok", "moved", "stale", "missing"
 #: Share of a quotation's words that a passage must hold to count as the stale version of it.

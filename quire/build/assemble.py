@@ -24,20 +24,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .config import BookConfig
-from .copyright import copyright_lines, written_date
-from .citations.resolve import references_markdown, resolve_citations
+from ..project.config import BookConfig
+from ..project.copyright import copyright_lines, written_date
+from ..citations.resolve import references_markdown, resolve_citations
 from .appendices import appendix_entries, build_appendices, render_appendix
-from .appendix_config import Edition
-from .citations.keys import cited
-from .citations.syntax import CitationGroup
-from .crossref import book_ids, resolve_crossrefs
-from .crossref.captions import STYLE_KEY
-from .crossref.index import Role, book_order, chapter_heading, index_book
-from .crossref.references import linked_ids
-from .crossref.settings import roman
-from .editorial.texts import unwrap_internal_links
-from .model import AssembledBook, Bibliography, Chapter
+from ..project.appendix_config import Edition
+from ..citations.keys import cited
+from ..citations.syntax import CitationGroup
+from ..crossref import book_ids, resolve_crossrefs
+from ..crossref.captions import STYLE_KEY
+from ..crossref.index import Role, book_order, chapter_heading, index_book
+from ..crossref.references import linked_ids
+from ..crossref.settings import roman
+from ..editorial.texts import unwrap_internal_links
+from ..model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
 #: Raw Typst the PDF template reads: where roman and where arabic page numbers begin.

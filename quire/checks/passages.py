@@ -22,8 +22,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .errors import QuireError, SourceLocation, raise_all
-from .model import Bibliography, Chapter
+from ..errors import QuireError, SourceLocation, raise_all
+from ..model import Bibliography, Chapter
 
 _OPEN = re.compile(r'^(?P<fence>:::+)\s*\{\s*\.passage\s+from="(?P<key>[^"#]+)#(?P<id>[^"]+)"'
                    r'\s*\}\s*$')

@@ -1,13 +1,13 @@
 """book.yaml's page layout settings (``output.paper``, ``margins``, ``bleed``,
 ``crop_marks``, ``pdf_standard``): their options and parsers, and the
-:class:`~quire.layout.PageLayout` made from them, every mistake at its line.
+:class:`~quire.project.layout.PageLayout` made from them, every mistake at its line.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .errors import QuireError, SourceLocation, raise_all
+from ..errors import QuireError, SourceLocation, raise_all
 from .layout import PageLayout
 from .schema import Context, Option, kind, string
 from .yamlsource import key_line

@@ -36,9 +36,9 @@ import bisect
 import dataclasses
 import re
 
-from .citations.syntax import mask
-from .errors import Reporter, SourceLocation
-from .model import Chapter
+from ..citations.syntax import mask
+from ..errors import Reporter, SourceLocation
+from ..model import Chapter
 
 PAGE_BREAKS = ("newpage", "clearpage", "pagebreak")
 LINE_BREAKS = ("newline", "linebreak")

@@ -3,7 +3,7 @@
 An :class:`Option` declares one key: its parser, its documentation, whether it
 is required and its default. :func:`check_section` checks a whole mapping
 against a tuple of options and reports *every* problem at once, each with its
-line; unknown keys get a "did you mean" hint. :mod:`quire.config` declares
+line; unknown keys get a "did you mean" hint. :mod:`quire.project.config` declares
 the book's options with it.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import QuireError, SourceLocation, raise_all
+from ..errors import QuireError, SourceLocation, raise_all
 from .yamlsource import item_line, key_line, plain
 
 Parser = Callable[[Any, "Context"], Any]

@@ -23,18 +23,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .appendix_config import Edition
-from .citations.engine import CitationEngine
-from .citations.keys import key_id
-from .citations.markdown import escape_text
-from .citations.resolve import make_engine
-from .config import BookConfig
-from .entries.seed_format import FURTHER_READING
-from .editorial.stats import citing_chapters
-from .crossref.index import letter
-from .errors import QuireError, SourceLocation
-from .model import Bibliography, Chapter, Citation, Entry
-from .templates import PROJECT_DIR, confined_loader
+from ..project.appendix_config import Edition
+from ..citations.engine import CitationEngine
+from ..citations.keys import key_id
+from ..citations.markdown import escape_text
+from ..citations.resolve import make_engine
+from ..project.config import BookConfig
+from ..entries.seed_format import FURTHER_READING
+from ..editorial.stats import citing_chapters
+from ..crossref.index import letter
+from ..errors import QuireError, SourceLocation
+from ..model import Bibliography, Chapter, Citation, Entry
+from ..project.templates import PROJECT_DIR, confined_loader
 
 TEMPLATE = "appendix.md.j2"
 # A fence ends at its own line (``[ \t]*$``): ``\s*`` would take the blank line after it,

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .appendix_config import AppendicesConfig, Edition, parse_appendices
-from .crossref.settings import CrossrefConfig, Part, parse_crossref, parse_parts
-from .entries.seed_format import DEFAULT_SECTIONS
-from .confine import confine, project_root
-from .errors import QuireError, SourceLocation, raise_all
+from ..crossref.settings import CrossrefConfig, Part, parse_crossref, parse_parts
+from ..entries.seed_format import DEFAULT_SECTIONS
+from ..checks.confine import confine, project_root
+from ..errors import QuireError, SourceLocation, raise_all
 from .layout import PageLayout
 from .layout_config import LAYOUT_OPTIONS, page_layout
 from .limits import Limits, bounded_number, parse_limits

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
-from .errors import QuireError, SourceLocation
+from ..errors import QuireError, SourceLocation
 
 #: The longest name quire gives a file it writes (most file systems allow 255 bytes).
 MAX_NAME_BYTES = 200

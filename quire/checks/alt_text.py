@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .citations.syntax import mask
-from .errors import Reporter, SourceLocation
-from .model import Chapter
+from ..citations.syntax import mask
+from ..errors import Reporter, SourceLocation
+from ..model import Chapter
 
 _IMAGE = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\]]*\])*)\]\(")
 _FENCE = re.compile(r"^:{3,}(?P<attrs>.*)$", re.M)

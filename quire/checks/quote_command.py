@@ -11,17 +11,17 @@ import difflib
 from pathlib import Path
 
 from .confine import check_write_target
-from .config import load_config
-from .entries.canonical import parse_body
-from .entries.seed_format import QUOTATION
-from .entries.store import load_bibliography
-from .errors import QuireError, SourceLocation, display_path
-from .frontmatter import split_front_matter
-from .manuscript import read_chapters
-from .output import write_atomically
+from ..project.config import load_config
+from ..entries.canonical import parse_body
+from ..entries.seed_format import QUOTATION
+from ..entries.store import load_bibliography
+from ..errors import QuireError, SourceLocation, display_path
+from ..project.frontmatter import split_front_matter
+from ..project.manuscript import read_chapters
+from ..build.output import write_atomically
 from .quotations import (MOVED, OK, STALE, QuotationCheck, check_quotations, fixed_entry_text,
                          quotation_path)
-from .textfiles import read_text
+from ..project.textfiles import read_text
 
 
 def _checks(project: Path) -> list[QuotationCheck]:

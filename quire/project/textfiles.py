@@ -25,7 +25,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from .errors import QuireError, SourceLocation
+from ..errors import QuireError, SourceLocation
 
 #: The largest file quire reads (64 MiB): ample for a book's text (a 100,000-word
 #: book is under 1 MiB) and for a reference list of 100,000 works.

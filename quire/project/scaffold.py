@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from .config import CONFIG_FILE
-from .errors import QuireError, SourceLocation, display_path
+from ..errors import QuireError, SourceLocation, display_path
 from .templates import DEFAULTS
 
 BOOK_YAML = """\

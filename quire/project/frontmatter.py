@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import QuireError, SourceLocation
+from ..errors import QuireError, SourceLocation
 from .yamlsource import load_yaml
 
 

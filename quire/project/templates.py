@@ -3,7 +3,7 @@
 Defaults live in ``quire/templates/``: ``book.typ`` (pandoc template for the
 PDF via Typst), ``epub.css`` (EPUB stylesheet), ``reference.docx`` (Word
 styles) and ``appendix.md.j2``. A file of the same name in the project's
-``templates/`` wins, if it lies inside the project (:mod:`quire.confine`): a
+``templates/`` wins, if it lies inside the project (:mod:`quire.checks.confine`): a
 template that is a link leading out of the project is an error, never read.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .confine import confine, links_leading_out
-from .errors import QuireError, SourceLocation, raise_all
+from ..checks.confine import confine, links_leading_out
+from ..errors import QuireError, SourceLocation, raise_all
 
-DEFAULTS = Path(__file__).parent / "templates"
+DEFAULTS = Path(__file__).parent.parent / "templates"  # quire/templates/
 PROJECT_DIR = "templates"
 FONTS_DIR = "fonts"  # the project's own fonts for Typst (quire.render.typst)
 NAMES = ("book.typ", "epub.css", "reference.docx", "appendix.md.j2")
@@ -56,7 +56,7 @@ def confined_loader(root: Path):  # -> jinja2.BaseLoader (imported lazily)
     import jinja2
     from jinja2.loaders import split_template_path
 
-    from .confine import Refused, resolve_file
+    from ..checks.confine import Refused, resolve_file
 
     class ConfinedLoader(jinja2.FileSystemLoader):
         def get_source(self, environment, template):  # type: ignore[no-untyped-def]

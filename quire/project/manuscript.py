@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 
 from .config import BookConfig, ChapterRef
-from .confine import confine
-from .errors import QuireError, SourceLocation, raise_all
+from ..checks.confine import confine
+from ..errors import QuireError, SourceLocation, raise_all
 from .frontmatter import split_front_matter
-from .model import Chapter
+from ..model import Chapter
 from .yamlsource import key_line
 
 CHAPTER_DIR = Path("manuscript") / "chapters"

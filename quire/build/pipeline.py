@@ -2,11 +2,11 @@
 
 1. :func:`gather`: read and validate everything (config, chapters, entries,
    citations, style). ``check`` stops here.
-2. :func:`~quire.assemble.assemble_book`: one Markdown document.
+2. :func:`~quire.build.assemble.assemble_book`: one Markdown document.
 3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved.
 4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel;
    :func:`~quire.editorial.texts.editor_texts`: each chapter's resolved text.
-5. :func:`~quire.output.write_artifacts`: the only stage that writes outputs.
+5. :func:`~quire.build.output.write_artifacts`: the only stage that writes outputs.
 
 Stages 3 and 4 are pure functions of their inputs and cached by content hash
 in ``build/.cache``.
@@ -21,31 +21,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .alt_text import report_missing_alt_text
+from ..checks.alt_text import report_missing_alt_text
 from .assemble import assemble_book
 from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
-from .citations.keys import check_citation_keys, cited, citation_groups
-from .citations.syntax import CitationGroup
-from .citations.style import style_path
-from .config import BookConfig, load_config
-from .crossref import check_crossrefs
-from .entries.store import load_bibliography
-from .errors import QuireError, Reporter, raise_all
-from .limits import check_nesting
-from .manuscript import read_chapters
-from .model import AssembledBook, Bibliography, Chapter, Citation
-from .editorial.texts import TEXT_DIR, editor_texts
+from ..citations.keys import check_citation_keys, cited, citation_groups
+from ..citations.syntax import CitationGroup
+from ..citations.style import style_path
+from ..project.config import BookConfig, load_config
+from ..crossref import check_crossrefs
+from ..entries.store import load_bibliography
+from ..errors import QuireError, Reporter, raise_all
+from ..project.limits import check_nesting
+from ..project.manuscript import read_chapters
+from ..model import AssembledBook, Bibliography, Chapter, Citation
+from ..editorial.texts import TEXT_DIR, editor_texts
 from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
                      write_artifacts)
-from .image_paths import resolve_image_paths
-from .latex_markup import convert_latex
-from .passages import insert_passages
+from ..checks.image_paths import resolve_image_paths
+from ..checks.latex_markup import convert_latex
+from ..checks.passages import insert_passages
 from .progress import Progress
-from .quotations import check_quotations, report_quotations
-from .resources import check_resources
-from .templates import check_templates
-from .render.formats import render_all
-from .render.parse import parse_book
+from ..checks.quotations import check_quotations, report_quotations
+from ..checks.resources import check_resources
+from ..project.templates import check_templates
+from ..render.formats import render_all
+from ..render.parse import parse_book
 
 CACHE_DIR = ".cache"
 T = TypeVar("T")
@@ -81,7 +81,7 @@ def gather(root: Path, reporter: Reporter, *, allow_stale_quotes: bool = False) 
     with_passages = convert_latex(resolve_image_paths(with_passages, config.root), reporter)
     groups = citation_groups(with_passages)
     citations = cited(groups)
-    errors = check_resources(config, chapters, bibliography)  # confined: quire.confine
+    errors = check_resources(config, chapters, bibliography)  # confined: quire.checks.confine
     _attempt(errors, lambda: check_templates(config.root), None)
     report_missing_alt_text(chapters, reporter)  # publisher: images need text alternatives
     errors += check_crossrefs(with_passages, bibliography, config)  # (crossref)
@@ -141,7 +141,7 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
         sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
     config = sources.config
     text_dir = TEXT_DIR if edition is None else f"{TEXT_DIR}-{edition}"
-    # The build folder, its cache and text folders are quire's own (quire.confine): checked
+    # The build folder, its cache and text folders are quire's own (quire.checks.confine): checked
     # under the lock before the cache is read or anything is cleaned.
     with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES), (text_dir, TEXT_NAMES))):
         cache = ContentCache(config.build_dir / CACHE_DIR, read=use_cache, reporter=reporter)

@@ -21,7 +21,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import QuireError, Reporter, SourceLocation
+from ..errors import QuireError, Reporter, SourceLocation
 
 MAGIC = b"quire-cache 1"
 #: What quire writes into its cache folder: ``<stage>-<sha256>`` and its own temporaries.
@@ -114,7 +114,7 @@ class ContentCache:
 
     def prune(self) -> list[QuireError]:
         """Delete every stored result this build did not ask for; return what could not be."""
-        from .confine import own_files
+        from ..checks.confine import own_files
         from .output import unlink_or_report
 
         if self.folder is None:
@@ -140,7 +140,7 @@ def _sync_folder(folder: Path) -> None:
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of quire's own code and default templates: part of every stage's key."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # quire/
     files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"
                    and "__pycache__" not in p.parts)
     return content_key(*(part for p in files

@@ -1,0 +1,1 @@
+"""Checks over what was read: paths confined to the project, quotations, passages, images and raw markup."""
