@@ -35,6 +35,7 @@ from ..crossref.index import letter
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter, Citation, Entry
 from ..project.templates import PROJECT_DIR, confined_loader
+from .template_sandbox import BoundedSandbox, TemplateBound
 
 TEMPLATE = "appendix.md.j2"
 # A fence ends at its own line (``[ \t]*$``): ``\s*`` would take the blank line after it,
@@ -132,7 +133,11 @@ def render_appendix(config: BookConfig, appendix: Appendix) -> str:
     template = _load_template(config.root)
     book = {"title": config.title, "subtitle": config.subtitle, "authors": list(config.authors)}
     try:
-        return template.render(appendix=asdict(appendix), book=book)
+        return template.environment.render(template, config.limits.time,
+                                           appendix=asdict(appendix), book=book)
+    except TemplateBound as exc:  # past a bound: time, size (template_sandbox.py)
+        raise QuireError(f"template stopped: {exc}", _template_location(exc, template)) \
+            from None
     except Exception as exc:  # a template's own mistake: undefined name, bad filter, ...
         raise QuireError(f"template error: {exc}", _template_location(exc, template)) from None
 
@@ -141,9 +146,8 @@ def render_appendix(config: BookConfig, appendix: Appendix) -> str:
 def _environment(root: Path) -> Any:
     """The sandboxed Jinja environment of a project (Jinja reloads changed templates itself)."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(
+    return BoundedSandbox(
         loader=confined_loader(root),
         undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
