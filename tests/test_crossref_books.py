@@ -43,7 +43,7 @@ THESIS_TEXT = [
     "Figure 1 shows the sample; Figures 1 and 2 show it twice, and Table 1 counts it (see "
     "also Smith & Jones, 2020).",
     "and eq. 1 holds for both sites in Table 1. The aims (1.1 Aims) are met; the sample "
-    "(fig. 1) is as in 1. Introduction",
+    "(fig. 1) is as in 1. Introduction.",
 ]
 THESIS_CAPTIONS = ["Figure 1: The sample", "Figure 2: A detail of the sample",
                    "Table 1: Counts per site"]
