@@ -41,10 +41,16 @@ def _zip_text(path: Path, name: str) -> str:
 
 
 def _pages(pdf: Path) -> list[str]:
+    """The text of each page; a word hyphenated at a line's end (soft hyphen) whole again."""
     from pypdf import PdfReader
 
-    return [unicodedata.normalize("NFKC", page.extract_text() or "")
+    return [unicodedata.normalize("NFKC", page.extract_text() or "").replace("\xad\n", "")
             for page in PdfReader(pdf).pages]
+
+
+def _text(pdf: Path) -> str:
+    """The text of the whole PDF, whitespace folded (lines break where the measure says)."""
+    return " ".join(" ".join(_pages(pdf)).split())
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
@@ -165,7 +171,7 @@ def _page_width(pdf: Path, page: int) -> float:
 def test_every_table_syntax_in_every_format(built, caption, cells):
     epub = _zip_text(built["epub"], "EPUB/text/ch002.xhtml")
     docx = _zip_text(built["docx"], "word/document.xml")
-    pdf = " ".join(_pages(built["pdf"]))
+    pdf = _text(built["pdf"])
     table = re.search(r"<table.*?</table>", epub[epub.index(caption) - 200:], re.S)
     assert table is not None and caption in table.group(0)
     for cell in cells:
@@ -211,7 +217,7 @@ def test_raw_html_sup_and_sub_in_every_format(built):
 
 
 def test_typst_field_access_after_strong_builds(built):
-    text = " ".join(_pages(built["pdf"]))
+    text = _text(built["pdf"])
     assert "Restart RStudio.Then wait" in text
     assert "emphasis.next also works" in text
 

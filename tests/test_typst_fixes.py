@@ -1,4 +1,5 @@
-"""Workarounds for pandoc's Typst writer: field access after a call, bars around a matrix."""
+"""Workarounds for pandoc's Typst writer: field access after a call, bars around a matrix,
+a numbered list in a link."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def _typst(markdown: str) -> bytes:
     ("**Restart RStudio**.Then go, *a*.b1, [l](https://x.org).y, `a``b`.z, ^s^.q",
      "Restart RStudio.Then go, a.b1, l.y, a``b.z, s.q"),
     ("**a**(b) **c**[d] **e**. F", "a(b) c[d] e. F"),
+    ("As in [1. Introduction](https://x.org). [12.](https://y.org) [3.1 Aims](https://z.org)",
+     "As in 1. Introduction. 12. 3.1 Aims"),  # not a list of its own lines
 ])
 def test_inline_calls_followed_by_text_compile(markdown, text):
     import typst

@@ -13,6 +13,12 @@
   ``\\left|\\begin{matrix}…\\end{matrix}\\right|`` in the TeX (pandoc then
   writes ``delim: "|"``), and :func:`fix_typst_source` makes the double bar
   that is left (``Vmatrix``) Typst's ``"‖"``.
+- *A numbered list in a link*: pandoc writes a link whose text starts with a
+  number and a full stop (a reference to a numbered heading, ``1. Introduction``)
+  as ``#link(<sec>)[1. Introduction]``, and Typst reads ``1.`` at the start of
+  the brackets as a list item: the reference becomes a list of its own lines.
+  :func:`guard_link_numbers` escapes that full stop, as pandoc does itself in
+  ``#strong[\1. …]``.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ from .tree import Nodes, map_lists
 _TEXT_NODES = ("Str", "Space", "SoftBreak", "LineBreak")
 _VMATRIX = re.compile(r"\\begin\{vmatrix\}(.*?)\\end\{vmatrix\}", re.S)
 _DOUBLE_BAR = 'mat(delim: "||",'
+_LIST_NUMBER = re.compile(r"\d+\.")  # a Typst list item's marker, before a space
 
 
 def fix_typst_tree(blocks: Nodes) -> Nodes:
     """The document body with every tree-level workaround applied."""
-    return map_lists(blocks, inlines=lambda inlines: guard_typst_calls(fix_matrix_bars(inlines)))
+    return map_lists(blocks, inlines=lambda inlines: guard_link_numbers(
+        guard_typst_calls(fix_matrix_bars(inlines))))
 
 
 def guard_typst_calls(inlines: Nodes) -> Nodes:
@@ -42,6 +50,19 @@ def guard_typst_calls(inlines: Nodes) -> Nodes:
             result.append({"t": "Str", "c": node["c"][1:]})
         else:
             result.append(node)
+    return result
+
+
+def guard_link_numbers(inlines: Nodes) -> Nodes:
+    """Links whose text opens with ``1.`` and a space with that full stop escaped."""
+    result: Nodes = []
+    for node in inlines:
+        text = node["c"][1] if node.get("t") == "Link" else []
+        if (text and text[0].get("t") == "Str" and _LIST_NUMBER.fullmatch(text[0]["c"])
+                and (len(text) == 1 or text[1].get("t") in ("Space", "SoftBreak"))):
+            raw = {"t": "RawInline", "c": ["typst", text[0]["c"][:-1] + "\\."]}
+            node = {"t": "Link", "c": [node["c"][0], [raw, *text[1:]], node["c"][2]]}
+        result.append(node)
     return result
 
 
