@@ -229,6 +229,20 @@ def test_held_out_references_parse_to_their_types():
     assert [parse(line)["type"] for line in lines_of(HELD_OUT)] == HELD_OUT_TYPES
 
 
+def test_a_description_beside_a_number_is_the_medium():
+    """"(No. 443) [Audio podcast episode]": the style prints `genre` before a number
+    ("Report No. 7"), so the bracketed description goes to `medium`."""
+    lines = {line.split(",")[0]: line for line in lines_of(HELD_OUT)}
+    episode = parse(lines["Glass"])
+    assert (episode["number"], episode["medium"], episode.get("genre")) == (
+        "443", "Audio podcast episode", None)
+    data = parse(lines["O'Donohue"])
+    assert (data["number"], data["version"], data["medium"], data.get("genre")) == (
+        "ICPSR 21600", "V1", "Data set", None)
+    assert parse(next(line for line in lines_of(TYPES) if line.startswith("Pew")))["genre"] \
+        == "Data set"  # no number: the description stays the genre
+
+
 def test_type_and_held_out_figures_match_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for path, label in ((TYPES, "type corpus"), (HELD_OUT, "held-out set")):

@@ -162,3 +162,18 @@ def test_a_book_citing_an_unformattable_item_stops_at_the_item(tmp_path, monkeyp
                               "formatted with the citation style 'apa'")  # the item's "{"
     assert "style cannot be used" not in message
     assert not (root / "build" / "citation-forms.epub").exists()
+
+
+def test_a_literal_date_is_printed_once():
+    from pathlib import Path
+
+    from quire.citations.references import format_reference
+    from quire.citations.style import default_style
+
+    item = {"id": "v", "type": "broadcast", "title": "Hidden brain", "genre": "Audio podcast",
+            "host": [{"family": "Vedantam", "given": "S."}], "publisher": "NPR",
+            "issued": {"literal": "2015–present"}}
+    assert format_reference(item, default_style(Path("."))) == (
+        "Vedantam, S. (Host). (2015–present). *Hidden brain* \\[Audio podcast\\]. NPR.")
+    dated = dict(item, issued={"date-parts": [[2019, 3, 4]]})
+    assert "(2019, March 4)" in format_reference(dated, default_style(Path(".")))

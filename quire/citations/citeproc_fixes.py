@@ -16,7 +16,8 @@ each is closed:
 - CSL 1.0.2 name and date variables it does not know (``director``, ``host``,
   ``available-date``, ...) were read as strings and stopped the book.
 - A ``<group>`` counts every branch of a ``<choose>``, not the one taken;
-  date ranges put the differing parts first; title case stops at hyphens and
+  date ranges put the differing parts first; a literal date is printed
+  once (:mod:`quire.citations.citeproc_dates`); title case stops at hyphens and
   opening parentheses; a lower-case part after a hyphen becomes ". lu .";
   sort keys compare markup, "&" and name punctuation, and lose the sort's
   name options inside nested macros. Fixed here, each in its own function.
@@ -44,6 +45,7 @@ import re
 from typing import Any
 
 from . import disambiguation
+from .citeproc_dates import literal_dates_once
 
 
 @functools.cache
@@ -116,6 +118,7 @@ def apply() -> None:
     model.Name.initialize = initialize
     _groups_see_the_branch_taken(model)
     _date_ranges_in_order(model)
+    literal_dates_once(model)
     _sort_on_plain_text(model)
     disambiguation.install(model)
 

@@ -80,7 +80,11 @@ def read_description(description: str, rest: str | None, item: dict[str, Any]) -
         else:
             _put(item, "publisher", rest)
         return
-    item["genre"] = description  # the style prints it in brackets: "[Data set]", "[Film]"
+    # The style prints the description in brackets ("[Data set]", "[Film]"): from `genre`, or,
+    # where a number stands in the parenthesis ("(No. 443) [Audio podcast episode]"), from
+    # `medium`, since it sets `genre` before the number there ("Report No. 7").
+    described = "medium" if "number" in item else "genre"
+    item[described] = description
     if lowered in ("data set", "dataset"):
         item["type"] = "dataset"
     elif "software" in lowered or lowered in ("app", "mobile app"):
@@ -88,19 +92,19 @@ def read_description(description: str, rest: str | None, item: dict[str, Any]) -
     elif lowered in ("film", "video", "webinar"):
         item["type"] = "motion_picture"
     elif "podcast" in lowered or lowered.startswith(("tv series", "radio")):
-        item.update(type="broadcast", genre=description)
+        item["type"] = "broadcast"
         if rest and rest.startswith("In "):
             container, _, rest = rest[3:].partition(". ")
             item["container-title"] = container.strip("*")
     elif _PRESENTATION.search(lowered):
-        item.update(type="speech", genre=description)
+        item["type"] = "speech"
         if rest:
             event, _, place = rest.partition(", ")
             item["event"] = event
             _put(item, "event-place", place)
         return
     else:
-        item.update(type="book" if "URL" not in item else "webpage", genre=description)
+        item["type"] = "book" if "URL" not in item else "webpage"
     _put(item, "publisher", rest)
 
 
