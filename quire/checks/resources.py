@@ -121,15 +121,8 @@ def references_in(text: str, path: Path, first_line: int = 1,
             definitions.setdefault(label, []).append(Reference(
                 f"image reference [{match.group('label')}]",
                 text[match.start(group):match.end(group)], lines.at(match.start(group))))
-    for tag in _TAG.finditer(masked):
-        name = tag.group("name").lower()
-        for attr in _ATTR.finditer(tag.group("attrs") or ""):
-            attr_name = attr.group("name").lower()
-            which = next(g for g in ("dq", "sq", "bare") if attr.group(g) is not None)
-            start = tag.start("attrs") + attr.start(which)
-            raw = text[start:start + len(attr.group(which))]
-            for value in fetched_files(name, attr_name, html.unescape(raw)):
-                found.append(Reference(f"'{attr_name}' of <{name}>", value, lines.at(start)))
+    for start, kind, value in _attribute_references(text, masked):
+        found.append(Reference(kind, value, lines.at(start)))
     for start, end in _regions(masked, _STYLE_OPEN, _STYLE_CLOSE):
         for offset, value in css_urls(text[start:end]):
             found.append(Reference("url() in <style>", value, lines.at(start + offset)))
@@ -143,6 +136,11 @@ def rewritable_references(text: str) -> Iterator[tuple[int, str, str]]:
     for match in _IMAGE.finditer(masked):
         group = "angle" if match.group("angle") is not None else "plain"
         yield match.start(group), "image", text[match.start(group):match.end(group)]
+    yield from _attribute_references(text, masked)
+
+
+def _attribute_references(text: str, masked: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, kind, value) of every file a raw-HTML attribute makes a writer fetch."""
     for tag in _TAG.finditer(masked):
         name = tag.group("name").lower()
         for attr in _ATTR.finditer(tag.group("attrs") or ""):
