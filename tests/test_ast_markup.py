@@ -77,3 +77,14 @@ def test_crossing_pairs_keep_the_first_and_leave_the_other_raw():
     inlines = [H("<b>"), S("a"), H("<i>"), S("b"), H("</b>"), S("c"), H("</i>")]
     assert html_tags_to_elements(inlines) == [
         {"t": "Strong", "c": [S("a"), H("<i>"), S("b")]}, S("c"), H("</i>")]
+
+
+def test_div_attributes_xhtml_forbids_there_become_data_attributes():
+    from quire.render.ast_markup import data_attributes
+
+    div = {"t": "Div", "c": [["thm", ["theorem"], [["name", "Pythagoras"], ["lang", "en"]]],
+                             [{"t": "Para", "c": [{"t": "Span", "c": [["", [], [["type", "x"]]],
+                                                                      []]}]}]]}
+    done = data_attributes([div])[0]
+    assert done["c"][0] == ["thm", ["theorem"], [["data-name", "Pythagoras"], ["lang", "en"]]]
+    assert done["c"][1][0]["c"][0]["c"][0][2] == [["data-type", "x"]]

@@ -45,8 +45,31 @@ def prepare_tree(fmt: str, ast: bytes) -> bytes:
     blocks = fit_columns(map_lists(blocks, inlines=html_tags_to_elements))
     if fmt == "pdf":
         blocks = fix_typst_tree(blocks)
+    if fmt == "epub":
+        blocks = data_attributes(blocks)
     tree["blocks"] = blocks
     return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+#: Attributes authors give divs and spans that XHTML allows on other elements only
+#: (bookdown's ``::: {.theorem name="Pythagoras"}``): pandoc writes them as they are,
+#: and EPUBCheck rejects the file. In the EPUB they become ``data-`` attributes.
+_NOT_ON_DIVS = frozenset({"name", "type", "value", "for", "href", "src"})
+
+
+def data_attributes(node: Any) -> Any:
+    """The tree with :data:`_NOT_ON_DIVS` attributes of divs and spans as ``data-…``."""
+    if isinstance(node, list):
+        return [data_attributes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("t") in ("Div", "Span"):
+        (ident, classes, pairs), content = node["c"]
+        pairs = [[f"data-{k}" if k in _NOT_ON_DIVS else k, v] for k, v in pairs]
+        return {"t": node["t"], "c": [[ident, classes, pairs], data_attributes(content)]}
+    if "c" in node:
+        return {**node, "c": data_attributes(node["c"])}
+    return node
 
 
 def _raw_text(node: dict[str, Any], kind: str) -> str | None:
