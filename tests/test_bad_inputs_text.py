@@ -78,6 +78,14 @@ CASES = [
     Case("yaml-control", {"book.yaml": GOOD_YAML.replace("Test Author", "Test\x07 Author")},
          Y + ":2:13: error: control character U+0007 (BELL) in the text (XML outputs cannot "
          "hold it): delete it"),
+    Case("yaml-control-escape", {"book.yaml": GOOD_YAML.replace(
+        "Quoting a Study", '"Quoting \\x07 a Study"')},
+         Y + ":1: error: control character U+0007 (BELL) in the value (XML outputs cannot "
+         "hold it): delete it"),
+    Case("front-matter-title-control-escape", {"manuscript/chapters/02-endings.md": (
+        '---\ntitle: "End\\x07ings"\n---\n# Endings\n\nText.\n')},
+         "{root}/manuscript/chapters/02-endings.md:2: error: control character U+0007 (BELL) "
+         "in the value (XML outputs cannot hold it): delete it"),
     Case("references-control", {REFS: "[\n" + (CSL_REF % "doe2001").replace('"T"', '"T\x01"')
                                  + "\n]\n"},
          "{root}/" + REFS + ":2:46: error: control character U+0001 in the text (XML outputs "
@@ -351,3 +359,20 @@ def test_keys_with_label_characters_build_a_pdf_with_working_links(good_project,
     internal = [a for a in links if a.get("/Dest") is not None or "/A" in a and
                 a["/A"].get("/S") == "/GoTo"]
     assert len(internal) >= len(keys)
+
+
+def test_raw_html_in_a_title_is_text_and_an_unclosed_tag_a_located_error(good_project, tmp_path):
+    root = tmp_path / "book"
+    shutil.copytree(good_project, root)
+    chapter = root / "manuscript/chapters/02-endings.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text('---\ntitle: "E </title><script>x</script>"\n---\n' + text,
+                       encoding="utf-8")
+    files = build_epub(root, "--format", "epub")
+    assert ('<h1 class="chapter">Chapter 2: E &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;'
+            in files["EPUB/text/ch002.xhtml"])  # the chapter is whole, its title text
+    chapter.write_text(text + "\nText <script>x\n\nMore text.\n", encoding="utf-8")
+    result = run_cli("--project", root, "build", "--format", "epub")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith(f"{chapter}: error: raw HTML in this chapter does not close "
+                                 "as XHTML must (such as <script> or </title>)")

@@ -40,6 +40,7 @@ from ..editorial.texts import unwrap_internal_links
 from ..model import AssembledBook, Bibliography, Chapter
 
 REFERENCES_HEADING = "References"
+_ANGLE = re.compile(r"([<>])")
 #: Raw Typst the PDF template reads: where roman and where arabic page numbers begin.
 #: The first numbered chapter after the author's front matter opens on a recto as page 1
 #: (the template's chapter-end marker keeps a blank verso before it free of folios).
@@ -101,7 +102,10 @@ def chapter_markdown(chapter: Chapter, role: Role, anchor: str, aliases: list[st
     them) and its body."""
     classes = {"main": ".chapter", "appendix": ".chapter .appendix"}.get(
         role.name, f".unnumbered .{role.name}matter" if role.name != "interlude" else ".unnumbered")
-    heading = f"# {chapter_heading(chapter, role, config.crossref)} {{#{anchor} {classes}}}"
+    # A title is one line of text: raw HTML in it (``</title>``, ``<script>``) would end the
+    # heading or swallow the chapter, so its angle brackets are printed as they stand.
+    title = _ANGLE.sub(r"\\\1", chapter_heading(chapter, role, config.crossref))
+    heading = f"# {title} {{#{anchor} {classes}}}"
     divs = "".join(f"::: {{#{alias}}}\n:::\n\n" for alias in aliases)
     return f"{heading}\n\n{divs}{chapter.body.strip()}\n"
 

@@ -3,7 +3,7 @@
 ::
 
     limits:
-      time: 600        # seconds each pandoc or Typst run may take
+      time: 60         # seconds each pandoc or Typst run (and each appendix template) may take
       memory: 4096     # MiB of memory each pandoc or Typst run may use
       nesting: 64      # deepest nesting of block quotes, lists and divs in a chapter
 
@@ -28,7 +28,7 @@ from .schema import Context, Option, check_section
 class Limits:
     """The bounds every build runs within."""
 
-    time: float = 600.0
+    time: float = 60.0
     memory: int = 4096
     nesting: int = 64
 

@@ -19,6 +19,7 @@ from ..checks.confine import confine
 from ..errors import QuireError, SourceLocation, raise_all
 from .frontmatter import split_front_matter
 from ..model import Chapter
+from .textfiles import refuse_control_characters
 from .yamlsource import key_line
 
 CHAPTER_DIR = Path("manuscript") / "chapters"
@@ -79,6 +80,9 @@ def read_chapter(path: Path) -> Chapter:
         match = _HEADING.match(line)
         if match:
             title = str(meta.get("title") or match.group("title")).strip()
+            if meta.get("title") is not None:  # a YAML escape may spell a control character
+                refuse_control_characters(title, SourceLocation(
+                    path, key_line(meta_node, "title", 2)))
             ident, classes = heading_attributes(match.group("attrs") or "")
             before = lines[body_start - 1:index]
             if any(line.startswith("\\") for line in before):

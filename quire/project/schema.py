@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import QuireError, SourceLocation, raise_all
+from .textfiles import refuse_control_characters
 from .yamlsource import item_line, key_line, plain
 
 Parser = Callable[[Any, "Context"], Any]
@@ -43,7 +44,7 @@ def string(value: Any, ctx: Context) -> str:
     """A non-empty text, stripped."""
     if not isinstance(value, str) or not value.strip():
         raise QuireError(f"expected a non-empty text, got {kind(value)}", ctx.location)
-    return str(value).strip()
+    return refuse_control_characters(str(value).strip(), ctx.location)
 
 
 def string_list(value: Any, ctx: Context) -> tuple[str, ...]:

@@ -97,6 +97,16 @@ def read_text(path: Path, *, allow_empty: bool = False) -> str:
     return text
 
 
+def refuse_control_characters(text: str, location: SourceLocation) -> str:
+    """``text``, or an error at ``location`` if it holds a control character (a YAML escape
+    such as ``"\\x07"`` decodes to one that the file's own text did not show)."""
+    control = _CONTROL.search(text)
+    if control:
+        raise QuireError(f"control character {describe_character(control.group())} in the "
+                         "value (XML outputs cannot hold it): delete it", location)
+    return text
+
+
 def normalise_text(text: str) -> str:
     """A byte-order mark dropped; CRLF and lone CR line ends as LF."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

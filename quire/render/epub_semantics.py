@@ -92,11 +92,30 @@ def finish_epub(data: bytes, book: EpubBook, pages: list[PageStart] | None = Non
     return rewrite_zip(data, lambda entries: _finish_entries(entries, book, pages))
 
 
-def _finish_entries(entries: Entries, book: EpubBook, pages: list[PageStart] | None) -> Entries:
+class MalformedXhtml(Exception):
+    """An XHTML file of pandoc's EPUB that is not well-formed (raw HTML in the book's text that
+    does not close, such as ``<script>`` or ``</title>``): its name, ids and the parser's word."""
+
+    def __init__(self, name: str, ids: list[str], message: str) -> None:
+        super().__init__(message)
+        self.name, self.ids, self.message = name, ids, message
+
+
+def _parse(name: str, content: bytes):  # -> lxml element
     from lxml import etree
 
+    try:
+        return etree.fromstring(content)
+    except etree.XMLSyntaxError as exc:  # the ids and link targets before the failing line
+        before = b"\n".join(content.split(b"\n")[:max(exc.lineno or 0, 1)])
+        ids = [i.decode("utf-8", "replace")
+               for i in re.findall(rb'\b(?:id="|href="[^"#]*#)([^"]+)"', before)]
+        raise MalformedXhtml(name, ids, str(exc)) from None
+
+
+def _finish_entries(entries: Entries, book: EpubBook, pages: list[PageStart] | None) -> Entries:
     facts = ContentFacts()
-    trees = {info.filename: etree.fromstring(content) for info, content in entries
+    trees = {info.filename: _parse(info.filename, content) for info, content in entries
              if info.filename.endswith(".xhtml")}
     if pages:
         chapters = sorted(n for n in trees if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", n))

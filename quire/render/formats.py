@@ -14,14 +14,14 @@ from typing import Callable
 
 from ..build.cache import ContentCache, code_fingerprint, content_key
 from ..project.config import BookConfig
-from ..errors import QuireError, Reporter
+from ..errors import QuireError, Reporter, SourceLocation
 from ..model import Artifact
 from ..project.templates import template_path
 from ..project.copyright import written_date
 from ..project.textfiles import read_bytes
 from .ast_markup import prepare_tree
 from .docx_page import finish_docx
-from .epub_semantics import epub_book, finish_epub
+from .epub_semantics import MalformedXhtml, epub_book, finish_epub
 from .page_list import print_page_starts
 from .pandoc import pandoc_version, run_pandoc
 from .print_boxes import mark_print_boxes
@@ -109,10 +109,24 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
         data = cache.get("epub-final", final_key)
         if data is None:
             pages = print_page_starts(pdf, config.output.layout) if pdf else None
-            data = finish_epub(written, epub_book(config), pages)
+            try:
+                data = finish_epub(written, epub_book(config), pages)
+            except MalformedXhtml as exc:
+                raise QuireError("raw HTML in this chapter does not close as XHTML must "
+                                 f"(such as <script> or </title>): {exc.message}; write it "
+                                 "as text or close it",
+                                 _chapter_of(exc.ids, chapters, config)) from None
             cache.put("epub-final", final_key, data)
         return Artifact(fmt, filename, data)
     return Artifact(fmt, filename, _written(fmt, ast, job, config, cache, reporter, key, chapters))
+
+
+def _chapter_of(ids: list[str], chapters: dict[str, Path] | None,
+                config: BookConfig) -> SourceLocation:
+    """The chapter file an EPUB file holding these ids came from (else the project): the last,
+    since a heading that raw HTML broke joins its chapter to the one before."""
+    found = [chapters[i] for i in ids if chapters and i in chapters]
+    return SourceLocation(found[-1] if found else config.root)  # the last chapter it holds
 
 
 def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: ContentCache,
