@@ -49,16 +49,20 @@ def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationG
 
 def _replace(engine: CitationEngine, text: str, groups: list[CitationGroup],
              bibliography: Bibliography, csl_path: Path) -> str:
-    """``text`` with each citation group replaced by its resolved text."""
-    for group in reversed(groups):
+    """``text`` with each citation group replaced by its resolved text (pieces joined once:
+    replacing in place would copy the chapter once per citation)."""
+    pieces, at = [], 0
+    for group in groups:  # in reading order, as found
         cites = [Cite(i.key, i.prefix, i.suffix, i.locator, i.suppress_author)
                  for i in group.items]
         try:
             cited = engine.cite(cites, group.narrative)
         except Exception as exc:  # citeproc-py on a value it cannot format
             raise _item_error(cites[0].key, exc, bibliography.locations, csl_path) from None
-        text = text[:group.start] + cited + text[group.end:]
-    return text
+        pieces += [text[at:group.start], cited]
+        at = group.end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def make_engine(csl_path: Path, items: dict,
