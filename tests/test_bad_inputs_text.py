@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from conftest import run_cli
 from test_bad_inputs import (CHAPTER, CHAPTER_TEXT, CSL_REF, ENTRY, ENTRY_TEXT, GOOD_YAML, REFS,
-                             Case, chapter_with, entry_with, good_project, outputs)
+                             Case, assert_one_located_error, chapter_with, entry_with, good_project, outputs)
 
 __all__ = ["good_project"]  # the fixture, shared with test_bad_inputs
 
@@ -281,15 +281,7 @@ def test_bad_input(case: Case, good_project: Path, tmp_path: Path):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8", newline="")
-    command = [part.replace("{root}", str(root)) for part in case.command]
-    result = run_cli("--project", root, *command)
-    assert result.code == 1, (result.out, result.err)
-    assert "Traceback" not in result.err
-    expected = case.expected.replace("{root}", str(root))
-    lines = result.err.splitlines()
-    assert lines[-1] == "1 error", result.err
-    assert "\n".join(lines[:-1]) == expected, result.err
-    assert outputs(root) == before
+    assert_one_located_error(root, case, before, exact=True)
 
 
 # --- text that must build, and build right ---

@@ -109,7 +109,7 @@ def refuse_control_characters(text: str, location: SourceLocation) -> str:
 
 def normalise_text(text: str) -> str:
     """A byte-order mark dropped; CRLF and lone CR line ends as LF."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # every BOM
 
 
 def describe_character(char: str) -> str:
