@@ -1,16 +1,16 @@
-"""Stage results are cached by content: an unchanged book is not rendered again."""
+"""The content cache: keys, sealed entries, storing, verifying and pruning (the cache in whole
+builds is tested in test_cache_books.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-import pytest
 from hypothesis import given, strategies as st
 
 from quire.build.cache import CACHE_NAMES, MAGIC, ContentCache, content_key, sealed, unsealed
 from quire.errors import Reporter, display_path
-from quire.build.pipeline import build
 
 
 def test_content_key_separates_parts():
@@ -18,57 +18,16 @@ def test_content_key_separates_parts():
     assert content_key("x") == content_key(b"x")
 
 
-def test_unchanged_book_is_served_from_cache(book_project, monkeypatch):
-    root = book_project("minimal")
-    first = {p.name: p.read_bytes() for p in build(root, None, Reporter())}
-
-    def no_pandoc(*args, **kwargs):
-        raise AssertionError("pandoc ran although nothing changed")
-
-    monkeypatch.setattr("quire.render.parse.run_pandoc", no_pandoc)
-    monkeypatch.setattr("quire.render.formats.run_pandoc", no_pandoc)
-    second = {p.name: p.read_bytes() for p in build(root, None, Reporter())}
-    assert second == first
-    with pytest.raises(AssertionError, match="pandoc ran"):
-        build(root, None, Reporter(), use_cache=False)
-
-
-def test_stale_entries_are_pruned(book_project):
-    root = book_project("minimal")
-    build(root, None, Reporter())
-    cache_dir = root / "build" / ".cache"
-    before = {p.name for p in cache_dir.iterdir()}
-    kinds = sorted(name.rsplit("-", 1)[0] for name in before)
-    assert kinds == ["ast", "book", "docx", "epub", "epub-final", "pdf", "plain"]  # every stage
-    chapter = root / "manuscript/chapters/02-endings.md"
-    chapter.write_text(chapter.read_text() + "\nMore.\n")
-    build(root, None, Reporter())
-    after = {p.name for p in cache_dir.iterdir()}
-    assert len(after) == 7 and not after & before
+def test_content_key_is_a_hash_of_length_prefixed_parts():
+    """Keys name stored entries: their recipe is fixed (8-byte big-endian length, then bytes)."""
+    expected = hashlib.sha256(b"\0" * 7 + b"\x02" + "é".encode() + b"\0" * 8)
+    assert content_key("é", b"") == expected.hexdigest()
 
 
 def test_cache_without_folder_stores_nothing():
     cache = ContentCache(None)
     cache.put("ast", "k", b"x")
     assert cache.get("ast", "k") is None
-
-
-def test_assembly_is_cached_and_follows_its_inputs(book_project, monkeypatch):
-    """A second build does not resolve citations again; a changed entry does."""
-    root = book_project("minimal")
-    build(root, None, Reporter())
-    calls = []
-    import quire.build.pipeline as pipeline
-
-    original = pipeline.assemble_book
-    monkeypatch.setattr(pipeline, "assemble_book", lambda *a: calls.append(1) or original(*a))
-    build(root, None, Reporter())
-    assert calls == []
-    entry = root / "bibliography/entries/smith2020.md"
-    entry.write_text(entry.read_text().replace("[[2020]]", "[[2021]]"))
-    build(root, None, Reporter())
-    assert calls == [1]
-    assert "Smith & Jones, 2021" in (root / "build/chapters/01-beginnings.md").read_text()
 
 
 # --- the cache can be wrong without harm (confine) ---
@@ -109,42 +68,6 @@ def test_a_damaged_entry_is_dropped_with_a_note(tmp_path):
     assert reporter.warnings == []
 
 
-@pytest.mark.parametrize("kind, damage", [("epub", b""), ("book", b"{not json"),
-                                          ("ast", b"quire-cache 1 5 x\nabc")])
-def test_a_build_over_a_damaged_cache_is_whole(book_project, kind, damage):
-    root = book_project("minimal")
-    first = {p.name: p.read_bytes() for p in build(root, None, Reporter(strict=True))}
-    entries = [e for e in (root / "build/.cache").iterdir() if e.name.rsplit("-", 1)[0] == kind]
-    assert len(entries) == 1
-    entries[0].write_bytes(damage)
-    reporter = Reporter(strict=True)
-    second = {p.name: p.read_bytes() for p in build(root, None, reporter)}
-    assert second == first and all(len(data) > 1000 for data in second.values())
-    assert len(reporter.notes) == 1 and "damaged cache entry" in reporter.notes[0].message
-
-
-def test_prune_that_fails_does_not_fail_the_build(book_project, monkeypatch):
-    root = book_project("minimal")
-    build(root, None, Reporter())
-    chapter = root / "manuscript/chapters/02-endings.md"
-    chapter.write_text(chapter.read_text() + "\nMore.\n")
-    stuck = {p.name for p in (root / "build/.cache").iterdir()}
-    real_unlink = Path.unlink
-
-    def immutable(self, missing_ok=False):
-        if self.name in stuck:
-            raise PermissionError(1, "Operation not permitted", str(self))
-        return real_unlink(self, missing_ok=missing_ok)
-
-    monkeypatch.setattr(Path, "unlink", immutable)
-    reporter = Reporter(strict=True)
-    written = build(root, None, reporter)
-    assert sorted(p.suffix for p in written) == [".docx", ".epub", ".pdf"]
-    assert len(reporter.warnings) == len(stuck) == 7  # one entry of each cached stage
-    assert all(w.message.startswith("could not remove this stale file after the build "
-                                    "(Operation not permitted)") for w in reporter.warnings)
-
-
 def test_prune_deletes_only_its_own_names(tmp_path):
     cache = ContentCache(tmp_path)
     cache.put("ast", "b" * 64, b"x")
@@ -163,3 +86,61 @@ def test_any_damage_to_a_sealed_entry_is_detected(data, noise, cut):
     damaged = stored[:cut] + noise + stored[cut + len(noise):]
     result = unsealed(damaged)
     assert result is None or sealed(result) == damaged  # only an intact entry reads back
+
+
+# --- what a reader accepts, where the writer puts things (make mutate) ---
+
+def test_only_the_exact_header_is_accepted():
+    data = b"the data"
+    stored = sealed(data)
+    header, body = stored.split(b"\n", 1)
+    length, digest = str(len(data)).encode(), hashlib.sha256(data).hexdigest().encode()
+    for damaged in (stored.replace(b" ", b"  ", 1), stored.replace(b" ", b"\t", 1),
+                    b"quire-cache 1 " + length + b"\n" + body,
+                    b" ".join([MAGIC, length, digest, b"extra"]) + b"\n" + body):
+        assert unsealed(damaged) is None, damaged
+
+
+def test_a_linked_entry_is_never_read(tmp_path):
+    cache = ContentCache(tmp_path / "cache")
+    cache.put("ast", "a" * 64, b"data")
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "cache" / ("ast-" + "a" * 64)).rename(elsewhere)
+    (tmp_path / "cache" / ("ast-" + "a" * 64)).symlink_to(elsewhere)
+    assert cache.get("ast", "a" * 64) is None
+    assert elsewhere.read_bytes() == sealed(b"data")
+
+
+def test_put_creates_the_folder_and_stages_under_an_own_name(tmp_path, monkeypatch):
+    folder = tmp_path / "build" / ".cache"
+    seen = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: seen.append(sorted(
+        p.name for p in folder.iterdir())) or real_fsync(fd))
+    cache = ContentCache(folder)
+    cache.put("ast", "a" * 64, b"data")
+    assert len(seen[0]) == 1 and seen[0][0].startswith(".tmp-") and CACHE_NAMES.match(seen[0][0])
+    assert cache.get("ast", "a" * 64) == b"data"
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
+    (tmp_path / "build").write_bytes(b"a file where the folder would be")
+    cache = ContentCache(tmp_path / "build" / ".cache")
+    cache.put("ast", "a" * 64, b"data")  # the folder cannot be made
+    assert cache.get("ast", "a" * 64) is None
+
+    def failed_rename(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failed_rename)
+    cache = ContentCache(tmp_path / "cache")
+    cache.put("ast", "a" * 64, b"data")
+    assert list((tmp_path / "cache").iterdir()) == []  # its temporary removed
+
+    def vanished_rename(src, dst):
+        Path(src).unlink()
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "replace", vanished_rename)
+    cache.put("ast", "a" * 64, b"data")
+    assert list((tmp_path / "cache").iterdir()) == []

@@ -12,6 +12,8 @@ import time
 import pytest
 
 from conftest import REPO, run_cli
+from outputs import epub_text
+from quire.errors import display_path
 
 OUTPUTS = ("a-minimal-book.epub", "a-minimal-book.pdf", "a-minimal-book.docx")
 
@@ -186,3 +188,18 @@ def test_build_folder_that_is_a_file(book_project):
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.splitlines()[0] == (f"{root}/build: error: cannot create the build "
                                           "folder: File exists")
+
+
+def test_sigint_during_the_write_stage_of_a_real_build(book_project):
+    root = book_project("minimal")
+    assert run_cli("--project", root, "build", "--format", "epub").code == 0
+    (root / "manuscript/chapters/02-endings.md").write_text("# Endings\n\nChanged.\n")
+    env = {**os.environ, "QUIRE_FAULT": "interrupt-during-write"}
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(root),
+                           "build", "--format", "epub"], capture_output=True, text=True,
+                          env=env, cwd=REPO, check=False)
+    assert proc.returncode == 130 and "Traceback" not in proc.stderr
+    epub = display_path(root / "build/a-minimal-book.epub")
+    assert proc.stderr.strip().startswith(f"interrupted while writing the outputs; replaced: "
+                                          f"{epub}; left as they were: ")
+    assert "Changed." in epub_text(root / "build/a-minimal-book.epub")  # it was replaced
