@@ -37,6 +37,7 @@ def test_entries_are_sealed_with_length_and_hash():
     stored = sealed(data)
     assert stored.startswith(MAGIC + b" 17 ") and unsealed(stored) == data
     assert unsealed(sealed(b"")) == b""
+    assert unsealed(sealed(b"two\nlines\n")) == b"two\nlines\n"
     for damaged in (b"", stored[:-1], stored[:10], stored + b"x", stored.replace(b"x", b"y"),
                     data, b"quire-cache 1 17 " + b"0" * 64 + b"\n" + data):
         assert unsealed(damaged) is None, damaged

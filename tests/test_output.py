@@ -12,7 +12,7 @@ import pytest
 from quire.errors import QuireError, Reporter, SourceLocation, display_path
 from quire.model import Artifact
 from quire.build.output import (STAGED, TEXT_NAMES, WriteInterrupted, build_lock, clean_up_after_write,
-                          prune_text_folder, remove_stale_temporaries, stage_file,
+                          prune_text_folder, remove_stale_temporaries, stage_file, unlink_or_report,
                           write_artifacts, write_atomically)
 
 
@@ -248,3 +248,7 @@ def test_prune_text_folder_leaves_staged_files_and_reports_each_failure(tmp_path
     monkeypatch.setattr(Path, "unlink", refuse)
     assert [p.location for p in prune_text_folder(folder, [])] == [
         SourceLocation(folder / "02-gone.md"), SourceLocation(folder / "03-gone.txt")]
+
+
+def test_a_stale_file_already_gone_is_no_problem(tmp_path):
+    assert unlink_or_report(tmp_path / "02-gone.md") == []

@@ -15,7 +15,8 @@ from quire.entries.store import load_bibliography
 from quire.errors import QuireError, SourceLocation
 from quire.project.manuscript import read_chapters
 from quire.checks.resources import (check_resources, check_tree_resources, css_urls, fetched_files,
-                             references_in, scan_texts, tree_references)
+                             has_raw_typst, references_in, rewritable_references, scan_texts,
+                             tree_references)
 
 CHAPTER = "manuscript/chapters/01-beginnings.md"
 HERE = Path("ch.md")
@@ -166,3 +167,119 @@ def test_the_scan_is_linear_on_unclosed_markup(unit):
 
     small, large = seconds(10_000), seconds(40_000)
     assert large < 0.5 or large < 8 * max(small, 0.01), (small, large)
+
+
+# --- the normal path, piece by piece (make mutate) ---
+
+def test_ordinary_references_are_read_exactly():
+    text = '![a](x.png)\n![b](<y z.png> "t")\n`![c](code.png)`\n<img src="q.png">\n'
+    found = [(r.kind, r.value, r.location.line, r.location.column)
+             for r in references_in(text, HERE)]  # lines counted from 1
+    assert found == [("image", "x.png", 1, 6), ("image", "y z.png", 2, 7),
+                     ("'src' of <img>", "q.png", 4, 11)]
+    rewritable = list(rewritable_references(text))
+    assert rewritable == [(5, "image", "x.png"), (18, "image", "y z.png"),
+                          (59, "'src' of <img>", "q.png")]
+    assert all(text[at:at + len(value)] == value for at, _, value in rewritable)
+
+
+def test_every_style_block_and_raw_html_fence_is_read():
+    text = ("<style>url(a.png)<style>url(b.png)</style>\n<style>url(c.png)</style>\n"
+            "```{=html}\n<img src=\"d.png\">\n```\n\n```{=html}\n<img src=\"e.png\">\n```\n")
+    assert [r.value for r in references_in(text, HERE)] == [
+        "d.png", "e.png", "a.png", "b.png", "c.png"]
+
+
+def test_srcset_candidates_are_split_at_any_white_space():
+    assert fetched_files("img", "srcset", "a.png\t1x,\nb.png\n2x") == ["a.png", "b.png"]
+
+
+def test_image_labels_without_definitions_and_their_order():
+    chapters = [(HERE, "![ab] ![a  b] ![none]\n\n[AB]: one.png\n[a b]: two.png\n", 1)]
+    assert [r.value for r in scan_texts(chapters)] == ["two.png", "one.png"]  # by label
+
+
+@pytest.mark.parametrize("node, expected", [
+    ({"t": "RawInline", "c": ["typst", "#x"]}, True),
+    ([{"t": "Para", "c": [{"t": "Str", "c": "a"}, {"t": "RawBlock", "c": ["typst", "x"]}]}],
+     True),
+    ({"t": "Div", "c": [["", [], []], [{"t": "RawBlock", "c": ["typst", "x"]}]]}, True),
+    ([{"t": "RawBlock", "c": ["html", "typst"]}, {"t": "Str", "c": "typst"}, 3], False),
+    ({"t": "Code", "c": [["", [], []], "typst"]}, False),
+])
+def test_raw_typst_is_found_wherever_it_stands(node, expected):
+    assert has_raw_typst(node) is expected
+
+
+@pytest.mark.parametrize("kind", ["RawInline", "RawBlock"])
+@pytest.mark.parametrize("fmt", ["html", "html4", "html5", "epub", "epub3"])
+def test_raw_html_of_every_name_is_read_in_the_tree(kind, fmt):
+    raw = {"t": kind, "c": [fmt, '<link href="a.css"><img src>url(no.png)'
+                                 '<style>b{c:url(/etc/passwd)}</style>']}
+    assert list(tree_references([raw, {"t": kind, "c": ["latex", "url(x)"]}])) == [
+        "a.css", "", "/etc/passwd"]
+
+
+def test_raw_typst_with_a_link_leading_out_is_refused(book, tmp_path):
+    os.symlink(tmp_path, book / "out")
+    typst = tree([{"t": "RawBlock", "c": ["typst", "#image(\"x\")"]}])
+    with pytest.raises(QuireError) as info:
+        check_tree_resources(typst, book)
+    assert (info.value.message, info.value.location) == (
+        "the book holds raw Typst, which may read any file of the project, and this symbolic "
+        "link leads outside the project folder: remove the link (or the raw Typst)",
+        SourceLocation(book / "out"))
+    check_tree_resources(tree([{"t": "RawBlock", "c": ["html", "<b>x</b>"]}]), book)
+
+
+def test_chapter_images_are_looked_for_from_the_chapter_folder_up(book):
+    (book / "manuscript/chapters/images").mkdir()
+    (book / "manuscript/chapters/images/near.png").write_bytes(b"\x89PNG")
+    add(book, "![near](images/near.png) ![far](images/fig.png) ![gone](gone.png) "
+              "![up](manuscript/images/fig.png)")
+    assert problems(book) == [
+        f"{CHAPTER}:9:57: error: image 'gone.png' not found (looked for from the chapter's "
+        "folder up to the project folder)"]
+
+
+def test_values_yaml_escapes_spell_are_checked_at_their_key(book):
+    add(book, 'subtitle: "\\x21[a](/etc/passwd)"\nrights: "\\x21[b](gone.png)"', "book.yaml")
+    config = book / "book.yaml"
+    config.write_text(config.read_text().replace(
+        "author: Test Author", 'author: "\\x21[c](/etc/hosts)"'))
+    assert problems(book) == [
+        "book.yaml:7: error: image '/etc/passwd' lies outside the project folder",
+        "book.yaml:8: error: image 'gone.png' not found (paths are relative to the project "
+        "folder)",
+        "book.yaml:2: error: image '/etc/hosts' lies outside the project folder"]
+
+
+def test_the_appendix_template_and_empty_templates_are_scanned(book):
+    (book / "templates").mkdir()
+    (book / "templates/appendix.md.j2").write_text("x\n![a](/etc/passwd)\n")
+    (book / "templates/epub.css").write_text("")
+    assert problems(book) == ["templates/appendix.md.j2:2:6: error: image '/etc/passwd' lies "
+                              "outside the project folder"]
+    (book / "templates/appendix.md.j2").write_text("")
+    assert problems(book) == []
+    (book / "templates/epub.css").write_bytes(b"\xff")
+    assert [p.split(": error: ")[0] for p in problems(book)] == ["templates/epub.css:1:1"]
+
+
+def test_a_template_linked_from_outside_leaves_the_stylesheet_checked(book, tmp_path):
+    (tmp_path / "appendix.md.j2").write_text("x\n")
+    (book / "templates").mkdir()
+    os.symlink(tmp_path / "appendix.md.j2", book / "templates/appendix.md.j2")
+    (book / "templates/epub.css").write_text("a { b: url(gone.png) }\n")
+    assert problems(book) == ["templates/epub.css:1:12: error: url() of the stylesheet "
+                              "'gone.png' not found (paths are relative to the project folder)"]
+
+
+def test_texts_emptied_or_damaged_after_reading_are_handled(book):
+    config = load_config(book)
+    chapters, entries = read_chapters(config), load_bibliography(book)
+    chapters[0].path.write_text("")
+    assert check_resources(config, chapters, entries) == []
+    chapters[0].path.write_bytes(b"\xff")
+    errors = check_resources(config, chapters, entries)
+    assert [e.location.path for e in errors] == [chapters[0].path]

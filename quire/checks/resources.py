@@ -60,7 +60,7 @@ LINKED = {"link", "image", "use", "feimage"}  # tags whose href (xlink:href) a w
 def fetched_files(tag: str, attribute: str, value: str) -> list[str]:
     """The file references a writer may fetch from one HTML attribute (decoded value)."""
     if attribute == "srcset":
-        return [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+        return [part.split()[0] for part in value.split(",") if part.strip()]
     if attribute in FETCHED or (attribute in ("href", "xlink:href") and tag in LINKED):
         return [value]
     if attribute == "style":
