@@ -218,6 +218,8 @@ def test_raw_html_of_every_name_is_read_in_the_tree(kind, fmt):
                                  '<style>b{c:url(/etc/passwd)}</style>']}
     assert list(tree_references([raw, {"t": kind, "c": ["latex", "url(x)"]}])) == [
         "a.css", "", "/etc/passwd"]
+    text_only = {"t": kind, "c": [fmt, "url(a.png)<style>url(b.png)</style>url(&#99;.png)<b>"]}
+    assert list(tree_references(text_only)) == ["b.png"]  # CSS only inside <style>
 
 
 def test_raw_typst_with_a_link_leading_out_is_refused(book, tmp_path):

@@ -252,6 +252,9 @@ class _Sources(HTMLParser):
         for name, value in attrs:
             self.values.extend(fetched_files(tag, name, value or ""))
 
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False  # the text after </style> is no stylesheet
+
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self.values.extend(url for _, url in css_urls(data))
