@@ -12,7 +12,7 @@ import pytest
 import typst
 
 from quire.project.layout import PageLayout
-from quire.render.page_list import PROBE, PageStart, letters, print_page_starts
+from quire.render.page_list import PROBE, PageStart, letters, mark_page_breaks, print_page_starts
 
 HEAD = "Runninghead Quire"  # on every body page, above the text block
 BODY_PAGES = [  # the text each body page holds, "" for a page with only its head and folio
@@ -87,3 +87,35 @@ def test_a_pdf_without_an_arabic_folio_gives_no_page_starts():
               "Only front matter.\n#pagebreak()\nStill roman.")
     assert print_page_starts(typst.compile(source.encode(), format="pdf",
                                            ignore_system_fonts=True), layout) == []
+
+
+def xhtml(body: str):
+    from lxml import etree
+
+    return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body>'
+                            f'</html>'.encode())
+
+
+def test_markers_go_before_the_letter_each_page_begins_with():
+    from lxml import etree
+
+    documents = [
+        ("ch1.xhtml", xhtml("<h1>İstanbul Days</h1><p>Ferry boats cross; <em>the</em> "
+                            "Bos\u00adphorus shines at noon.</p>")),
+        ("ch2.xhtml", xhtml("<h1>Later</h1><p>Nothing here starts a page.</p>"
+                            "<p>The end comes in ch2, after all.</p><p>Then silence.</p>")),
+    ]
+    starts = [PageStart("1", letters("İstanbul Days Ferry")), PageStart("2", ""),
+              PageStart("3", letters("the Bosphorus shines")), PageStart("4", "zzzznotfound"),
+              PageStart("5", letters("The end comes in ch2")),
+              PageStart("6", letters("The"))]  # found after page 5, not at ch1's "the"
+    placed = mark_page_breaks(documents, starts)
+    assert placed == [("ch1.xhtml", "1"), ("ch1.xhtml", "2"), ("ch1.xhtml", "3"),
+                      ("ch2.xhtml", "5"), ("ch2.xhtml", "6")]
+    texts = [etree.tostring(root, encoding="unicode") for _, root in documents]
+    marker = '<span xmlns:ns0="http://www.idpf.org/2007/ops" ns0:type="pagebreak" ' \
+             'role="doc-pagebreak" id="page-{0}" aria-label="{0}"/>'
+    assert marker.format(1) + "<h1>İstanbul" in texts[0]  # before the heading, not in it
+    assert marker.format(2) + marker.format(3) + "the</em>" in texts[0].replace("<em>", "")
+    assert "<p>" + marker.format(5) + "The end" in texts[1]
+    assert "all.</p><p>" + marker.format(6) + "Then silence" in texts[1]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from ..project.layout import MM_PER, PageLayout
 
@@ -31,6 +30,7 @@ SHORT_PROBE = 16
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 _NOT_LETTER = re.compile(r"[\W_]+")
+_LETTER = re.compile(r"[^\W_]")  # one character :func:`letters` keeps
 _HEADINGS = {f"{{{XHTML}}}h{level}" for level in range(1, 7)}
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe, and the formats render in threads
 
@@ -76,8 +76,8 @@ def _text_block(page, layout: PageLayout, pt: float) -> str:
 
 
 def letters(text: str) -> str:
-    """Only letters and digits, lower-cased."""
-    return _NOT_LETTER.sub("", text.replace("\u00ad", "")).lower()
+    """Only letters and digits, lower-cased (İ as i: the dot it lower-cases to is no letter)."""
+    return _NOT_LETTER.sub("", text.replace("\u00ad", "").lower())
 
 
 def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart]) -> list[
@@ -114,31 +114,31 @@ def mark_page_breaks(documents: list[tuple[str, object]], starts: list[PageStart
 
 @dataclass(frozen=True)
 class _Segment:
-    """One text node's letters in the stream: where they start, and each one's offset."""
+    """One text node's letters in the stream: where they start, and the node's text."""
 
     start: int
     name: str
     node: object
     attr: str
-    offsets: Any  # array("I")
+    text: str
 
 
 def _letter_stream(documents) -> tuple[str, list[_Segment]]:
     """The documents' letters as one string, and the text node each run comes from
-    (a few bytes a letter, so a long book's stream stays small)."""
-    from array import array
-
+    (a letter's place in its node is found again only where a marker goes: :func:`_origin`)."""
     chars: list[str] = []
     segments: list[_Segment] = []
     length = 0
 
     def add(name, node, attr, text):
         nonlocal length
-        offsets = array("I", (i for i, c in enumerate(text or "") if letters(c)))
-        if offsets:
-            run = "".join(letters(text[i])[0] for i in offsets)
-            segments.append(_Segment(length, name, node, attr, offsets))
-            chars.append(run)
+        run = "".join(_LETTER.findall(text or ""))
+        if run:
+            lowered = run.lower()
+            if len(lowered) != len(run):  # a letter that lower-cases to two (İ): its first
+                lowered = "".join(c.lower()[0] for c in run)
+            segments.append(_Segment(length, name, node, attr, text))
+            chars.append(lowered)
             length += len(run)
 
     def walk(name, element):
@@ -159,9 +159,11 @@ def _origin(segments: list[_Segment], starts: list[int],
             position: int) -> tuple[str, object, str, int]:
     """(file, node, ``text``/``tail``, offset) of the letter at ``position`` of the stream."""
     import bisect
+    from itertools import islice
 
     segment = segments[bisect.bisect_right(starts, position) - 1]
-    return segment.name, segment.node, segment.attr, segment.offsets[position - segment.start]
+    letter = next(islice(_LETTER.finditer(segment.text), position - segment.start, None))
+    return segment.name, segment.node, segment.attr, letter.start()
 
 
 def _resolve(splits, node, attr: str, offset: int):
