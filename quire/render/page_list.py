@@ -132,7 +132,7 @@ def _letter_stream(documents) -> tuple[str, list[_Segment]]:
 
     def add(name, node, attr, text):
         nonlocal length
-        run = "".join(_LETTER.findall(text or ""))
+        run = _NOT_LETTER.sub("", text or "")
         if run:
             lowered = run.lower()
             if len(lowered) != len(run):  # a letter that lower-cases to two (İ): its first
