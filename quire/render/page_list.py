@@ -5,7 +5,7 @@ page of the PDF's body (arabic folios in its ``/PageLabels``),
 :func:`print_page_starts` takes the first letters of the text inside the
 page's text block (the running head and the folio lie outside it; a blank
 verso has none), read with PDFium (pypdfium2: about 2 ms a page, where pypdf's
-text extraction took 25). :func:`mark_page_breaks`
+text extraction took 22). :func:`mark_page_breaks`
 finds them, in order, in the EPUB's content documents and puts there an empty
 ``<span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="N"/>``;
 a blank page is marked where the next page begins. A page whose beginning
