@@ -3,13 +3,15 @@
 1. :func:`gather`: read and validate everything (config, chapters, entries,
    citations, style). ``check`` stops here.
 2. :func:`~quire.build.assemble.assemble_book`: one Markdown document.
-3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved.
+3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved, kept
+   part by part (each chapter parsed on its own, in parallel, and cached by its text).
 4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel;
    :func:`~quire.editorial.texts.editor_texts`: each chapter's resolved text.
 5. :func:`~quire.build.output.write_artifacts`: the only stage that writes outputs.
 
 Stages 3 and 4 are pure functions of their inputs and cached by content hash
-in ``build/.cache``.
+in ``build/.cache``: a part's tree, its tree as each format receives it and its
+plain text by that part alone; each format's file by the whole book.
 """
 
 from __future__ import annotations

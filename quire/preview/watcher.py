@@ -42,7 +42,7 @@ def rebuild_preview(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = 
             cache = ContentCache(config.build_dir / CACHE_DIR, reporter=reporter)
             book = assemble(sources, None, cache)
             ast = parse_book(book, config.source_date_epoch, cache, reporter)
-        page = preview_html(ast, config.root, config.source_date_epoch)
+        page = preview_html(ast.document(), config.root, config.source_date_epoch)
     except QuireError as exc:
         _report_failure(state, echo, reporter, exc)
         return False
