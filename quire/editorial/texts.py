@@ -97,7 +97,11 @@ def editor_texts(book: AssembledBook, parsed: ParsedBook, epoch: int, cache: Con
 
 def _as_text_blocks(body: bytes) -> bytes:
     """A part's blocks as the plain text shows them: notes inline, figures as captions."""
-    blocks = figures_as_captions(inline_notes(json.loads(b"[" + body + b"]")))
+    notes, figures = b'{"t":"Note"' in body, b'{"t":"Figure"' in body
+    if not (notes or figures):  # (as it is: the tree is walked only when it must change)
+        return body
+    blocks = json.loads(b"[" + body + b"]")
+    blocks = figures_as_captions(inline_notes(blocks) if notes else blocks)
     return json.dumps(blocks, ensure_ascii=False, separators=(",", ":")).encode("utf-8")[1:-1]
 
 

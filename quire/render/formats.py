@@ -28,6 +28,7 @@ from .print_boxes import mark_print_boxes
 from .svg_images import svg_to_png_tree
 from .typst_fixes import fix_typst_source
 from .typst import TypstSetting, compile_typst
+from .typst_parts import typst_source
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
 
@@ -129,9 +130,9 @@ def _chapter_of(ids: list[str], chapters: dict[str, Path] | None,
     return SourceLocation(found[-1] if found else config.root)  # the last chapter it holds
 
 
-def format_tree(fmt: str, book: ParsedBook, cache: ContentCache) -> bytes:
-    """The document tree format ``fmt`` receives: each part prepared for it (markup the
-    writers would lose: quire.render.ast_markup), an unchanged part read back."""
+def prepared_parts(fmt: str, book: ParsedBook, cache: ContentCache) -> tuple[bytes, ...]:
+    """Each part's blocks as format ``fmt`` receives them (markup the writers would lose:
+    quire.render.ast_markup), an unchanged part read back."""
     bodies = []
     for _, body in book.parts:
         key = content_key(code_fingerprint(), fmt, body)
@@ -140,7 +141,7 @@ def format_tree(fmt: str, book: ParsedBook, cache: ContentCache) -> bytes:
             prepared = prepare_part(fmt, body)
             cache.put(f"prepared-{fmt}", key, prepared)
         bodies.append(prepared)
-    return book.document(tuple(bodies))
+    return tuple(bodies)
 
 
 def _written(fmt: str, book: ParsedBook, job: FormatJob, config: BookConfig,
@@ -150,15 +151,23 @@ def _written(fmt: str, book: ParsedBook, job: FormatJob, config: BookConfig,
     cached = cache.get(fmt, key)
     if cached is not None:
         return cached
-    ast = format_tree(fmt, book, cache)
-    if fmt == "docx":
-        ast = svg_to_png_tree(ast, config.root, cache)
-    result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
-                        epoch=config.source_date_epoch, what=fmt.upper(),
-                        limits=config.limits, where=config.location("limits"))
-    for warning in result.warnings:
+    bodies = prepared_parts(fmt, book, cache)
+
+    def run(args: list[str], ast: bytes):
+        return run_pandoc(["-f", "json", *args, "-o", "-"], ast, cwd=config.root,
+                          epoch=config.source_date_epoch, what=fmt.upper(),
+                          limits=config.limits, where=config.location("limits"))
+
+    if fmt == "pdf":  # the Typst source part by part (quire.render.typst_parts)
+        data, warnings = typst_source(book, bodies, list(job.args), job.inputs[0], cache, run)
+    else:
+        ast = book.document(bodies)
+        if fmt == "docx":
+            ast = svg_to_png_tree(ast, config.root, cache)
+        result = run(list(job.args), ast)
+        data, warnings = result.output, list(result.warnings)
+    for warning in warnings:
         reporter.warn(f"pandoc ({fmt}): {warning}")
-    data = result.output
     if fmt == "pdf":
         template = job.inputs[0]
         setting = TypstSetting(config.location("output"), template,
