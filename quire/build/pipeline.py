@@ -27,6 +27,7 @@ from ..checks.alt_text import report_missing_alt_text
 from .assemble import assemble_book
 from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
 from ..citations.keys import check_citation_keys, cited, citation_groups
+from ..citations.memo import EngineStore
 from ..citations.syntax import CitationGroup
 from ..citations.style import style_path
 from ..project.config import BookConfig, load_config
@@ -115,8 +116,10 @@ def assemble(sources: Sources, edition: str | None = None,
         data = json.loads(stored)
         return AssembledBook(data["markdown"], data["metadata"], sources.csl_path, config.root,
                              tuple(tuple(part) for part in data["parts"]))
+    store = EngineStore(cache)  # citation answers kept between builds (quire.citations.memo)
     book = assemble_book(config, sources.chapters, sources.bibliography, sources.csl_path,
-                         sources.groups, chosen)
+                         sources.groups, chosen, store)
+    store.keep()
     if cache is not None:
         cache.put("book", key, json.dumps({"markdown": book.markdown, "metadata": book.metadata,
                                            "parts": book.parts}).encode("utf-8"))
