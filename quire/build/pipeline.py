@@ -36,7 +36,7 @@ from ..entries.store import load_bibliography
 from ..errors import QuireError, Reporter, raise_all
 from ..project.limits import check_nesting
 from ..project.manuscript import read_chapters
-from ..model import AssembledBook, Bibliography, Chapter, Citation
+from ..model import AssembledBook, Bibliography, Chapter, Citation, ParsedBook
 from ..editorial.texts import TEXT_DIR, editor_texts
 from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
                      write_artifacts)
@@ -137,10 +137,24 @@ def assembly_key(sources: Sources, edition: str | None) -> str:
         sources.csl_path.read_bytes(), template.read_bytes() if template.is_file() else b"")
 
 
+def parse(sources: Sources, book: AssembledBook, cache: ContentCache,
+          reporter: Reporter) -> ParsedBook:
+    """Stage 3: the assembled book as pandoc's tree, part by part (pandoc's warnings
+    located in the chapters)."""
+    config = sources.config
+    return parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
+                      config.location("limits"),
+                      {ch.path.stem: ch.path for ch in sources.chapters})
+
+
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
           *, use_cache: bool = True, allow_stale_quotes: bool = False,
-          edition: str | None = None, progress: Progress | None = None) -> list[Path]:
-    """Build the book; return the files written. Nothing is written unless all succeed."""
+          edition: str | None = None, progress: Progress | None = None,
+          on_parsed: Callable[[Sources, ParsedBook, ContentCache], None] | None = None
+          ) -> list[Path]:
+    """Build the book; return the files written. Nothing is written unless all succeed.
+    ``on_parsed`` is given the sources, the parsed book and the cache as soon as they are
+    made."""
     progress = progress or Progress()
     with progress.stage("gather"):
         sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
@@ -157,9 +171,9 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
                 config.output, basename=f"{config.output.basename}-{edition}"))
         formats = formats or config.output.formats
         with progress.stage("parse"):
-            ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
-                             config.location("limits"),
-                             {ch.path.stem: ch.path for ch in sources.chapters})
+            ast = parse(sources, book, cache, reporter)
+        if on_parsed is not None:  # (watch: the preview page, from this tree and cache)
+            on_parsed(sources, ast, cache)
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
             texts_job = pool.submit(_timed, progress, "editors' texts", editor_texts, book,
                                     ast, config.source_date_epoch, cache, text_dir)
