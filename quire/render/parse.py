@@ -141,13 +141,18 @@ def _check_resources(book: ParsedBook, root: Path) -> None:
     (the files may have changed since a part was cached), every part, all errors together."""
     errors: list[QuireError] = []
     seen: set[str] = set()
-    for body in [b""] + [body for _, body in book.parts]:
+    for body in [b""] + [body for _, body in book.parts if _NAMES_FILES.search(body)]:
         try:
             check_tree_resources(book.head + body + b"]}", root)
         except QuireError as exc:
             errors += [QuireError(d.message, d.location) for d in exc.diagnostics
                        if d.format() not in seen and not seen.add(d.format())]
     raise_all(errors)
+
+
+#: The nodes that can name a file (an image, raw HTML or Typst): a part holding none is
+#: not walked (its blocks are compact JSON, as :func:`_dump` writes them).
+_NAMES_FILES = re.compile(rb'\{"t":"(?:Image|RawBlock|RawInline)"')
 
 
 def _load(data: bytes) -> Any:
