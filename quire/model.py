@@ -7,6 +7,7 @@
 - :class:`Bibliography`: every citable work: research entries and plain references.
 - :class:`Citation`: one ``@key`` found in a chapter, with its location.
 - :class:`AssembledBook`: the single Markdown document and metadata handed to pandoc.
+- :class:`ParsedBook`: that document as pandoc's JSON tree, kept part by part.
 - :class:`Artifact`: one rendered output file, held in memory until the last stage writes it.
 """
 
@@ -132,6 +133,25 @@ class AssembledBook:
     csl_path: Path
     resource_root: Path
     parts: tuple[tuple[str, str], ...] = ()  # (name, Markdown) of each chapter and appendix
+
+
+@dataclass(frozen=True)
+class ParsedBook:
+    """The assembled book as pandoc's JSON tree, kept part by part (chapter, reference list,
+    appendix) so that a part left unchanged is reused as it is.
+
+    ``head`` is the tree's JSON up to its body (``{"pandoc-api-version":…,"meta":{…},
+    "blocks":[``); ``parts`` holds each part's name and its blocks, as the JSON items of
+    the body (comma-separated, without the brackets; empty for a part with no blocks).
+    """
+
+    head: bytes
+    parts: tuple[tuple[str, bytes], ...]
+
+    def document(self, bodies: tuple[bytes, ...] | None = None) -> bytes:
+        """The whole tree as JSON: the parts' blocks, or ``bodies`` in their place."""
+        chosen = bodies if bodies is not None else tuple(body for _, body in self.parts)
+        return self.head + b",".join(body for body in chosen if body) + b"]}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BOOKS, run_cli
 from quire.crossref import check_crossrefs, resolve_crossrefs
-from quire.crossref.captions import number_captions
+from quire.crossref.captions import number_blocks
 from quire.crossref.index import chapter_heading, index_book
 from quire.crossref.labels import auto_identifier, scan_chapter
 from quire.crossref.references import is_crossref_key
@@ -222,11 +222,7 @@ def test_captions_in_the_tree():
     label = [["fig-x", [], [["quire-label", "Figure\u00a01.2"]]]]
     figure = {"t": "Figure", "c": [label[0], [None, [{"t": "Plain", "c": [
         {"t": "Str", "c": "Title"}]}]], [{"t": "Plain", "c": []}]]}
-    tree = {"meta": {"quire-captions": {"t": "MetaInlines", "c": [{"t": "Str", "c": "apa"}]}},
-            "blocks": [figure]}
-    out = number_captions(tree)
-    assert out["meta"] == {}
-    div = out["blocks"][0]
+    div = number_blocks([figure], "apa")[0]
     assert div["t"] == "Div" and div["c"][0] == ["fig-x", [], []]
     inner = div["c"][1][0]
     assert inner["c"][0] == ["", [], []]  # the id moved to the div, the label is gone
@@ -235,8 +231,8 @@ def test_captions_in_the_tree():
         {"t": "Emph", "c": [{"t": "Str", "c": "Title"}]}]}]
     span = {"t": "Span", "c": [["eq-x", [], [["quire-label", "(2)"]]],
                                [{"t": "Math", "c": [{"t": "DisplayMath"}, "x = 1 "]}]]}
-    plain = {"meta": {}, "blocks": [{"t": "Para", "c": [span]}]}
-    assert number_captions(plain)["blocks"][0]["c"][0]["c"][1][0]["c"][1] == "x = 1 \\qquad (2)"
+    assert number_blocks([{"t": "Para", "c": [span]}], "apa")[0]["c"][0]["c"][1][0]["c"][1] \
+        == "x = 1 \\qquad (2)"
 
 
 def test_links_out_of_the_book_must_go_somewhere(tmp_path):

@@ -242,3 +242,39 @@ def test_an_empty_or_ordinary_folder_is_no_draft(drafts, tmp_path):
     result = run_cli("--project", drafts, "diff", folder, "HEAD", cwd=folder)
     assert result.code == 1 and "SECRET-paper-marker" not in result.out + result.err
     assert f"'{folder}' is neither a build folder nor a git revision" in result.err
+
+
+def test_plain_texts_are_made_again_only_for_the_parts_that_changed(tmp_path, monkeypatch):
+    from quire.build.cache import ContentCache
+    from quire.editorial import texts
+    from quire.errors import Reporter
+    from quire.model import AssembledBook
+    from quire.render.parse import parse_book
+
+    inputs: list[bytes] = []
+    real = texts.run_pandoc
+    monkeypatch.setattr(texts, "run_pandoc", lambda args, stdin, **kw: (
+        inputs.append(stdin), real(args, stdin, **kw))[1])
+    cache = ContentCache(tmp_path / "cache")
+
+    def texts_of(parts):
+        book = AssembledBook("", {"title": "T"}, tmp_path / "apa.csl", tmp_path, parts)
+        made = texts.editor_texts(book, parse_book(book, 0, cache, Reporter()), 0, cache)
+        return {artifact.filename: artifact.data.decode() for artifact in made}
+
+    parts = (("01-a", "# Alpha {#chapter-1}\n\nThe first one. It has a note.[^1]\n\n"
+                      "[^1]: Alpha's note.\n"),
+             ("02-b", "# Beta {#chapter-2}\n\nThe second one.\n"))
+    cold = texts_of(parts)
+    assert len(inputs) == 1  # every part in one run
+    assert cold["chapters/01-a.txt"] == ("Alpha\n\nThe first one.\nIt has a note.\n"
+                                        "[Note: Alpha\u2019s note.]\n")
+    assert cold["chapters/02-b.txt"] == "Beta\n\nThe second one.\n"
+    assert cold["chapters/02-b.md"] == parts[1][1]
+    inputs.clear()
+    edited = texts_of((parts[0], ("02-b", parts[1][1].replace("second", "other"))))
+    assert len(inputs) == 1 and b"other" in inputs[0] and b"Alpha" not in inputs[0]
+    assert edited["chapters/01-a.txt"] == cold["chapters/01-a.txt"]
+    assert edited["chapters/02-b.txt"] == "Beta\n\nThe other one.\n"
+    inputs.clear()
+    assert texts_of(parts) == cold and inputs == []  # both read back

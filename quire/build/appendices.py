@@ -21,13 +21,13 @@ import re
 import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..project.appendix_config import Edition
 from ..citations.engine import CitationEngine
 from ..citations.keys import key_id
 from ..citations.markdown import escape_text
-from ..citations.resolve import make_engine
+from ..citations.resolve import remembered
 from ..project.config import BookConfig
 from ..entries.seed_format import FURTHER_READING
 from ..editorial.stats import citing_chapters
@@ -36,6 +36,9 @@ from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter, Citation, Entry
 from ..project.templates import PROJECT_DIR, confined_loader
 from .template_sandbox import BoundedSandbox, TemplateBound
+
+if TYPE_CHECKING:
+    from ..citations.memo import EngineStore, RememberedEngine
 
 TEMPLATE = "appendix.md.j2"
 # A fence ends at its own line (``[ \t]*$``): ``\s*`` would take the blank line after it,
@@ -88,15 +91,17 @@ def appendix_entries(config: BookConfig, bibliography: Bibliography,
 
 def build_appendices(config: BookConfig, edition: Edition | None, entries: list[Entry],
                      chapters: list[Chapter], citations: list[Citation],
-                     bibliography: Bibliography, engine: CitationEngine | None,
-                     csl_path: Path, first_letter: int = 0) -> list[Appendix]:
+                     bibliography: Bibliography,
+                     engine: CitationEngine | RememberedEngine | None,
+                     csl_path: Path, first_letter: int = 0,
+                     store: EngineStore | None = None) -> list[Appendix]:
     """The appendix data for ``entries``, in the order of their references, lettered after the
     author's own ``first_letter`` appendices."""
     if not entries:
         return []
     further = {k for e in entries for k in e.further_reading}
-    extra = make_engine(csl_path, {k: bibliography.item(k)
-                                   for k in {*further, *(e.key for e in entries)}})
+    extra = remembered(store, csl_path, {k: bibliography.item(k)
+                                         for k in sorted({*further, *(e.key for e in entries)})})
     order = {key: i for i, (key, _) in enumerate(extra.bibliography([e.key for e in entries]))}
     citing = citing_chapters(chapters, citations)
     by_number = {c.number: c for c in chapters if c.numbered}  # (front matter has no number)

@@ -30,6 +30,7 @@ from ..citations.resolve import references_markdown, resolve_citations
 from .appendices import appendix_entries, build_appendices, render_appendix
 from ..project.appendix_config import Edition
 from ..citations.keys import cited
+from ..citations.memo import EngineStore
 from ..citations.syntax import CitationGroup
 from ..crossref import book_ids, resolve_crossrefs
 from ..crossref.captions import STYLE_KEY
@@ -51,11 +52,13 @@ MAIN_MATTER_MARK = ("```{=typst}\n#[#metadata(\"end\") <quire-chapter-end>]\n"
 
 def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bibliography,
                   csl_path: Path, groups: dict[Path, list[CitationGroup]],
-                  edition: Edition | None = None) -> AssembledBook:
-    """One document holding the whole book, citations resolved, and its metadata."""
+                  edition: Edition | None = None, store: EngineStore | None = None
+                  ) -> AssembledBook:
+    """One document holding the whole book, citations resolved, and its metadata
+    (``store``: the citation engine's answers kept between builds)."""
     index = index_book(chapters, config.crossref, book_ids(chapters, bibliography))
     with_refs, groups = resolve_crossrefs(chapters, groups, index)
-    resolved = resolve_citations(with_refs, groups, bibliography, csl_path)
+    resolved = resolve_citations(with_refs, groups, bibliography, csl_path, store)
     citations = cited(groups)
     linked = linked_ids(chapters, index)
     texts = {chapter.path: chapter_markdown(chapter, index.roles[chapter.path],
@@ -83,7 +86,8 @@ def assemble_book(config: BookConfig, chapters: list[Chapter], bibliography: Bib
     titled = [dataclasses.replace(chapter, title=unwrap_internal_links(done.title))
               for chapter, done in zip(chapters, resolved.chapters)]
     appendices = build_appendices(config, edition, entries, titled, citations, bibliography,
-                                  resolved.engine, csl_path, first_letter=len(own_appendices))
+                                  resolved.engine, csl_path, first_letter=len(own_appendices),
+                                  store=store)
     named += [(appendix.anchor, render_appendix(config, appendix)) for appendix in appendices]
     metadata = book_metadata(config)
     metadata["short-titles"] = [{"label": c.anchor, "title": c.short_title}  # running heads

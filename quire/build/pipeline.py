@@ -3,13 +3,15 @@
 1. :func:`gather`: read and validate everything (config, chapters, entries,
    citations, style). ``check`` stops here.
 2. :func:`~quire.build.assemble.assemble_book`: one Markdown document.
-3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved.
+3. :func:`~quire.render.parse.parse_book`: one pandoc AST, citations resolved, kept
+   part by part (each chapter parsed on its own, in parallel, and cached by its text).
 4. :func:`~quire.render.formats.render_all`: EPUB, PDF, DOCX in memory, in parallel;
    :func:`~quire.editorial.texts.editor_texts`: each chapter's resolved text.
 5. :func:`~quire.build.output.write_artifacts`: the only stage that writes outputs.
 
 Stages 3 and 4 are pure functions of their inputs and cached by content hash
-in ``build/.cache``.
+in ``build/.cache``: a part's tree, its tree as each format receives it and its
+plain text by that part alone; each format's file by the whole book.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..checks.alt_text import report_missing_alt_text
 from .assemble import assemble_book
 from .cache import CACHE_NAMES, ContentCache, code_fingerprint, content_key
 from ..citations.keys import check_citation_keys, cited, citation_groups
+from ..citations.memo import EngineStore
 from ..citations.syntax import CitationGroup
 from ..citations.style import style_path
 from ..project.config import BookConfig, load_config
@@ -33,7 +36,7 @@ from ..entries.store import load_bibliography
 from ..errors import QuireError, Reporter, raise_all
 from ..project.limits import check_nesting
 from ..project.manuscript import read_chapters
-from ..model import AssembledBook, Bibliography, Chapter, Citation
+from ..model import AssembledBook, Bibliography, Chapter, Citation, ParsedBook
 from ..editorial.texts import TEXT_DIR, editor_texts
 from .output import (TEXT_NAMES, build_lock, clean_up_after_write, prune_text_folder,
                      write_artifacts)
@@ -113,8 +116,10 @@ def assemble(sources: Sources, edition: str | None = None,
         data = json.loads(stored)
         return AssembledBook(data["markdown"], data["metadata"], sources.csl_path, config.root,
                              tuple(tuple(part) for part in data["parts"]))
+    store = EngineStore(cache)  # citation answers kept between builds (quire.citations.memo)
     book = assemble_book(config, sources.chapters, sources.bibliography, sources.csl_path,
-                         sources.groups, chosen)
+                         sources.groups, chosen, store)
+    store.keep()
     if cache is not None:
         cache.put("book", key, json.dumps({"markdown": book.markdown, "metadata": book.metadata,
                                            "parts": book.parts}).encode("utf-8"))
@@ -132,10 +137,24 @@ def assembly_key(sources: Sources, edition: str | None) -> str:
         sources.csl_path.read_bytes(), template.read_bytes() if template.is_file() else b"")
 
 
+def parse(sources: Sources, book: AssembledBook, cache: ContentCache,
+          reporter: Reporter) -> ParsedBook:
+    """Stage 3: the assembled book as pandoc's tree, part by part (pandoc's warnings
+    located in the chapters)."""
+    config = sources.config
+    return parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
+                      config.location("limits"),
+                      {ch.path.stem: ch.path for ch in sources.chapters})
+
+
 def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
           *, use_cache: bool = True, allow_stale_quotes: bool = False,
-          edition: str | None = None, progress: Progress | None = None) -> list[Path]:
-    """Build the book; return the files written. Nothing is written unless all succeed."""
+          edition: str | None = None, progress: Progress | None = None,
+          on_parsed: Callable[[Sources, ParsedBook, ContentCache], None] | None = None
+          ) -> list[Path]:
+    """Build the book; return the files written. Nothing is written unless all succeed.
+    ``on_parsed`` is given the sources, the parsed book and the cache as soon as they are
+    made."""
     progress = progress or Progress()
     with progress.stage("gather"):
         sources = gather(root, reporter, allow_stale_quotes=allow_stale_quotes)
@@ -152,9 +171,9 @@ def build(root: Path, formats: tuple[str, ...] | None, reporter: Reporter,
                 config.output, basename=f"{config.output.basename}-{edition}"))
         formats = formats or config.output.formats
         with progress.stage("parse"):
-            ast = parse_book(book, config.source_date_epoch, cache, reporter, config.limits,
-                             config.location("limits"),
-                             {ch.path.stem: ch.path for ch in sources.chapters})
+            ast = parse(sources, book, cache, reporter)
+        if on_parsed is not None:  # (watch: the preview page, from this tree and cache)
+            on_parsed(sources, ast, cache)
         with ThreadPoolExecutor(max_workers=1) as pool:  # beside the formats' own threads
             texts_job = pool.submit(_timed, progress, "editors' texts", editor_texts, book,
                                     ast, config.source_date_epoch, cache, text_dir)

@@ -11,12 +11,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import QuireError, SourceLocation
 from ..model import Bibliography, Chapter
 from .engine import Cite, CitationEngine
 from .keys import reference_anchor, title_key
 from .syntax import CitationGroup
+
+if TYPE_CHECKING:
+    from .memo import EngineStore, RememberedEngine
 
 
 @dataclass(frozen=True)
@@ -25,19 +29,21 @@ class ResolvedCitations:
 
     chapters: list[Chapter]
     references: list[tuple[str, str]]
-    engine: CitationEngine | None = None
+    engine: CitationEngine | RememberedEngine | None = None
 
 
 def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationGroup]],
-                      bibliography: Bibliography, csl_path: Path) -> ResolvedCitations:
-    """Replace every citation group in ``chapters``; the keys must already be known."""
+                      bibliography: Bibliography, csl_path: Path,
+                      store: EngineStore | None = None) -> ResolvedCitations:
+    """Replace every citation group in ``chapters``; the keys must already be known
+    (``store``: the engine's answers kept between builds, :mod:`quire.citations.memo`)."""
     cited = list(dict.fromkeys(item.key for chapter in chapters
                                for key in (title_key(chapter.path), chapter.path)
                                for group in groups.get(key, []) for item in group.items))
     if not cited:
         return ResolvedCitations(list(chapters), [])
     items = {key: bibliography.item(key) for key in cited}
-    engine = make_engine(csl_path, items, bibliography.locations)
+    engine = remembered(store, csl_path, items, bibliography.locations)
     resolved = []
     for chapter in chapters:  # the title's citations first: its reading order
         title = _replace(engine, chapter.title, groups.get(title_key(chapter.path), []),
@@ -47,7 +53,7 @@ def resolve_citations(chapters: list[Chapter], groups: dict[Path, list[CitationG
     return ResolvedCitations(resolved, engine.bibliography(cited), engine)
 
 
-def _replace(engine: CitationEngine, text: str, groups: list[CitationGroup],
+def _replace(engine: CitationEngine | RememberedEngine, text: str, groups: list[CitationGroup],
              bibliography: Bibliography, csl_path: Path) -> str:
     """``text`` with each citation group replaced by its resolved text (pieces joined once:
     replacing in place would copy the chapter once per citation)."""
@@ -63,6 +69,16 @@ def _replace(engine: CitationEngine, text: str, groups: list[CitationGroup],
         at = group.end
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+def remembered(store: EngineStore | None, csl_path: Path, items: dict,
+               locations: dict[str, SourceLocation] | None = None
+               ) -> CitationEngine | RememberedEngine:
+    """The engine for ``items``: made now, or (with a ``store``) made when first needed."""
+    if store is None:
+        return make_engine(csl_path, items, locations)
+    return store.engine(csl_path, items, locations,
+                        lambda: make_engine(csl_path, items, locations))
 
 
 def make_engine(csl_path: Path, items: dict,

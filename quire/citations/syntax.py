@@ -40,9 +40,10 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 _COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
 # Possessive loops (``*+``) never give back what they took: each start is one scan.
-_URL = re.compile(r"<[^<>\s]++>|\]\((?:[^()\s]|\([^()\s]*+\))*+\)"
+_URL = re.compile(r"(?=[<\]hfmw])"  # (each one's first character: skips the rest at once)
+                  r"(?:<[^<>\s]++>|\]\((?:[^()\s]|\([^()\s]*+\))*+\)"
                   r"|\b(?:https?|ftp|mailto):[^\s<>)\]]+"
-                  r"|\bwww\.[^\s<>)\]]+")
+                  r"|\bwww\.[^\s<>)\]]+)")
 
 #: Pandoc's English locator terms and the CSL locator label each stands for.
 LOCATOR_TERMS: dict[str, str] = {}

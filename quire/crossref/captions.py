@@ -19,31 +19,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render.tree import LEAF_TYPES
+
 LABEL = "quire-label"
 STYLE_KEY = "quire-captions"
 Node = dict[str, Any]
 
 
-def number_captions(tree: Node) -> Node:
-    """The tree with every ``quire-label`` turned into its caption (``tree`` is changed)."""
-    style_meta = tree.get("meta", {}).pop(STYLE_KEY, None)
-    style = _meta_text(style_meta) or "apa"
-    tree["blocks"] = _walk(tree["blocks"], style)
-    return tree
-
-
-def _meta_text(value: Any) -> str:
-    if not value:
-        return ""
-    if value.get("t") == "MetaString":
-        return value["c"]
-    return "".join(i.get("c", "") for i in value.get("c", []) if i.get("t") == "Str")
+def number_blocks(blocks: list[Node], style: str) -> list[Node]:
+    """``blocks`` with every ``quire-label`` turned into its caption in the ``style`` of
+    ``book.yaml``'s ``crossref.captions`` (the blocks are changed)."""
+    return _walk(blocks, style)
 
 
 def _walk(node: Any, style: str) -> Any:
     if isinstance(node, list):
         return [_walk(item, style) for item in node]
-    if not isinstance(node, dict) or "t" not in node:
+    if not isinstance(node, dict) or "t" not in node or node["t"] in LEAF_TYPES:
         return node
     if "c" in node:
         node["c"] = _walk(node["c"], style)

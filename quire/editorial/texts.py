@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import re
 
-from ..build.cache import ContentCache, content_key
-from ..model import Artifact, AssembledBook
+from ..build.cache import ContentCache, code_fingerprint, content_key
+from ..model import Artifact, AssembledBook, ParsedBook
 from ..render.pandoc import pandoc_version, run_pandoc
+from ..render.tree import LEAF_TYPES
 
 TEXT_DIR = "chapters"
 _SPLIT = "\ue020QUIRE-PART\ue020"
@@ -28,7 +29,6 @@ _SENTENCE_END = re.compile(
     r"(?<!\bvs\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bNo\.)"
     r"(?<!\bVol\.)(?<!\bch\.)(?<!\bEds\.)(?<!\bEd\.)(?<!\b[A-Z]\.)"
     r"([\"\u201d\u2019)]*)\s+(?=[A-Z\"\u201c\u2018(\[*_])")
-_OPENING = re.compile(r"^# .*?\{\s*#([^\s}]+)[^}]*\}\s*$", re.M)
 _BLOCK_START = re.compile(r"^(?:#|>|:::|```|~~~|[-*+] |\d+[.)] |\||\s{4})")
 
 
@@ -56,52 +56,53 @@ def editor_markdown(part: str) -> str:
     return sentence_per_line(unwrap_internal_links(part))
 
 
-def editor_texts(book: AssembledBook, ast: bytes, epoch: int, cache: ContentCache,
+def editor_texts(book: AssembledBook, parsed: ParsedBook, epoch: int, cache: ContentCache,
                  folder: str = TEXT_DIR) -> list[Artifact]:
     """The ``.md`` and ``.txt`` file of every part of the book.
 
-    The plain text comes from the parsed tree (pandoc reads JSON far faster than
-    Markdown): its blocks are cut before each part's opening heading (found by its
-    id: a part heading or a chapter's own level-1 sections do not cut it), and
-    rendered by pandoc's plain writer in one run, a marker paragraph between parts.
+    The plain text comes from each part's parsed blocks (pandoc reads JSON far faster
+    than Markdown), cached by them: the parts not in the cache are rendered by pandoc's
+    plain writer in one run, a marker paragraph between parts.
     """
-    names = [name for name, _ in book.parts]
-    openers = [opening_id(text) for _, text in book.parts]
-    markdown = [editor_markdown(text) for _, text in book.parts]
-    key = content_key(pandoc_version(), "plain", ast)
-    cached = cache.get("plain", key)
-    if cached is None:
-        tree = json.loads(ast)
-        tree["blocks"] = figures_as_captions(inline_notes(tree["blocks"]))
-        marker = {"t": "Para", "c": [{"t": "Str", "c": _SPLIT}]}
-        blocks: list[object] = []
-        following = 1  # the part whose opening heading comes next
-        for block in tree["blocks"]:
-            if (following < len(openers) and block.get("t") == "Header" and block["c"][0] == 1
-                    and block["c"][1][0] == openers[following]):
-                blocks.append(marker)
-                following += 1
-            blocks.append(block)
-        tree["blocks"] = blocks
+    keys = [content_key(pandoc_version(), code_fingerprint(), "plain", body)
+            for _, body in parsed.parts]
+    plain = {key: cache.get("plain", key) for key in keys}
+    missing = list(dict.fromkeys(key for key in keys if plain[key] is None))
+    if missing:
+        marker = json.dumps({"t": "Para", "c": [{"t": "Str", "c": _SPLIT}]}).encode("utf-8")
+        bodies = {key: body for key, (_, body) in zip(keys, parsed.parts)}
+        together = [piece for key in missing
+                    for piece in (marker, _as_text_blocks(bodies[key]))][1:]
         result = run_pandoc(["-f", "json", "-t", "plain", "--wrap=none"],
-                            json.dumps(tree).encode("utf-8"), cwd=book.resource_root,
+                            parsed.document(tuple(together)), cwd=book.resource_root,
                             epoch=epoch, what="plain text of the chapters")
-        cached = result.output
-        cache.put("plain", key, cached)
-    plain = cached.decode("utf-8").split(_SPLIT)
-    plain += [""] * (len(names) - len(plain))  # (a part without an opening heading)
+        pieces = result.output.decode("utf-8").split(_SPLIT)
+        if len(pieces) != len(missing):  # the marker in the text itself: one run per part
+            pieces = [run_pandoc(["-f", "json", "-t", "plain", "--wrap=none"],
+                                 parsed.document((_as_text_blocks(bodies[key]),)),
+                                 cwd=book.resource_root, epoch=epoch,
+                                 what="plain text of the chapters").output.decode("utf-8")
+                      for key in missing]
+        for key, text in zip(missing, pieces):
+            plain[key] = text.strip("\n").encode("utf-8")
+            cache.put("plain", key, plain[key])
     artifacts = []
-    for name, md, txt in zip(names, markdown, plain):
-        artifacts.append(Artifact("md", f"{folder}/{name}.md", md.encode("utf-8")))
+    for (name, text), key in zip(book.parts, keys):
+        artifacts.append(Artifact("md", f"{folder}/{name}.md",
+                                  editor_markdown(text).encode("utf-8")))
         artifacts.append(Artifact("txt", f"{folder}/{name}.txt",
-                                  sentence_per_line(txt).encode("utf-8")))
+                                  sentence_per_line(plain[key].decode("utf-8")).encode("utf-8")))
     return artifacts
 
 
-def opening_id(markdown: str) -> str | None:
-    """The id of the first level-1 heading of a part's Markdown (``# Title {#id …}``)."""
-    found = _OPENING.search(markdown)
-    return found.group(1) if found else None
+def _as_text_blocks(body: bytes) -> bytes:
+    """A part's blocks as the plain text shows them: notes inline, figures as captions."""
+    notes, figures = b'{"t":"Note"' in body, b'{"t":"Figure"' in body
+    if not (notes or figures):  # (as it is: the tree is walked only when it must change)
+        return body
+    blocks = json.loads(b"[" + body + b"]")
+    blocks = figures_as_captions(inline_notes(blocks) if notes else blocks)
+    return json.dumps(blocks, ensure_ascii=False, separators=(",", ":")).encode("utf-8")[1:-1]
 
 
 def figures_as_captions(node: object) -> object:
@@ -114,6 +115,8 @@ def figures_as_captions(node: object) -> object:
             caption = [{"t": "Para", "c": block["c"]} for block in node["c"][1][1]
                        if block.get("t") in ("Plain", "Para")]
             return {"t": "Div", "c": [["", [], []], caption]}
+        if node.get("t") in LEAF_TYPES:
+            return node
         return {k: figures_as_captions(v) for k, v in node.items()}
     return node
 
@@ -133,5 +136,7 @@ def inline_notes(node: object) -> object:
                 out.append(inline_notes(item))
         return out
     if isinstance(node, dict):
+        if node.get("t") in LEAF_TYPES:
+            return node
         return {k: inline_notes(v) for k, v in node.items()}
     return node

@@ -27,38 +27,40 @@ Echo = Callable[[str], None]
 
 
 def rebuild_preview(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = True) -> bool:
-    """One rebuild of the page (and the PDF); True when the page was updated."""
+    """One rebuild of the page (and the PDF); True when the page was updated.
+
+    With the PDF, one build does both: the page is published as soon as the book is
+    parsed, from the same tree and cache, and the PDF follows."""
     from ..build.cache import CACHE_NAMES, ContentCache
     from ..build.output import build_lock
-    from ..build.pipeline import CACHE_DIR, assemble, build, gather
-    from ..render.parse import parse_book
+    from ..build.pipeline import CACHE_DIR, assemble, build, gather, parse
 
     start = time.perf_counter()
     reporter = Reporter()
-    try:
-        sources = gather(root, reporter)
+    published: list[bool] = []
+
+    def publish(sources, ast, cache) -> None:
         config = sources.config
-        with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES),)):
-            cache = ContentCache(config.build_dir / CACHE_DIR, reporter=reporter)
-            book = assemble(sources, None, cache)
-            ast = parse_book(book, config.source_date_epoch, cache, reporter)
-        page = preview_html(ast, config.root, config.source_date_epoch)
+        state.publish(preview_html(ast, config.root, config.source_date_epoch, cache))
+        published.append(True)
+        for warning in reporter.warnings:
+            echo(warning.format())
+        echo(f"preview updated in {time.perf_counter() - start:.2f} s")
+
+    try:
+        if pdf:
+            written = build(root, ("pdf",), reporter, on_parsed=publish)
+            echo(f"PDF updated in {time.perf_counter() - start:.2f} s: {written[0]}")
+        else:
+            sources = gather(root, reporter)
+            config = sources.config
+            with build_lock(config.build_dir, ((CACHE_DIR, CACHE_NAMES),)):
+                cache = ContentCache(config.build_dir / CACHE_DIR, reporter=reporter)
+                publish(sources, parse(sources, assemble(sources, None, cache), cache,
+                                       reporter), cache)
     except QuireError as exc:
         _report_failure(state, echo, reporter, exc)
-        return False
-    state.publish(page)
-    for warning in reporter.warnings:
-        echo(warning.format())
-    echo(f"preview updated in {time.perf_counter() - start:.2f} s")
-    if pdf:
-        pdf_reporter = Reporter()
-        try:
-            written = build(root, ("pdf",), pdf_reporter)
-        except QuireError as exc:
-            _report_failure(state, echo, pdf_reporter, exc)
-        else:
-            echo(f"PDF updated in {time.perf_counter() - start:.2f} s: {written[0]}")
-    return True
+    return bool(published)
 
 
 def _report_failure(state: PreviewState, echo: Echo, reporter: Reporter,
@@ -86,11 +88,15 @@ def watch_project(root: Path, state: PreviewState, echo: Echo, *, pdf: bool = Tr
         return not any(part.startswith(".") or part.endswith("~") for part in relative)
 
     # The watcher is running before the first build (a save during it is not missed):
-    # its first answer, changes or a timeout, starts that build.
+    # its first answer, changes or a timeout, starts that build. Typst keeps what it laid
+    # out between the PDFs (quire.render.typst_worker).
+    from ..render.typst_worker import kept_compilers
+
     first = True
-    for changes in watchfiles.watch(root, watch_filter=interesting, stop_event=stop,
-                                    debounce=200, step=50, rust_timeout=200,
-                                    yield_on_timeout=True, raise_interrupt=False):
-        if changes or first:
-            first = False
-            rebuild_preview(root, state, echo, pdf=pdf)
+    with kept_compilers():
+        for changes in watchfiles.watch(root, watch_filter=interesting, stop_event=stop,
+                                        debounce=200, step=50, rust_timeout=200,
+                                        yield_on_timeout=True, raise_interrupt=False):
+            if changes or first:
+                first = False
+                rebuild_preview(root, state, echo, pdf=pdf)

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from .ast_tables import fit_columns
-from .tree import Nodes, map_lists
+from .tree import LEAF_TYPES, Nodes, map_lists
 from .typst_fixes import fix_typst_tree
 
 _TAG_ELEMENTS = {"sup": "Superscript", "sub": "Subscript", "b": "Strong", "strong": "Strong",
@@ -41,14 +41,26 @@ WORD_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 def prepare_tree(fmt: str, ast: bytes) -> bytes:
     """The document tree as format ``fmt`` should receive it."""
     tree = json.loads(ast)
-    blocks = page_breaks(tree["blocks"], top=True)
+    tree["blocks"] = prepare_blocks(fmt, tree["blocks"])
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def prepare_part(fmt: str, body: bytes) -> bytes:
+    """One part's blocks (JSON items, as :class:`~quire.model.ParsedBook` keeps them) as
+    format ``fmt`` should receive them."""
+    blocks = prepare_blocks(fmt, json.loads(b"[" + body + b"]"))
+    return json.dumps(blocks, ensure_ascii=False, separators=(",", ":")).encode("utf-8")[1:-1]
+
+
+def prepare_blocks(fmt: str, blocks: Nodes) -> Nodes:
+    """Top-level ``blocks`` as format ``fmt`` should receive them."""
+    blocks = page_breaks(blocks, top=True)
     blocks = fit_columns(map_lists(blocks, inlines=html_tags_to_elements))
     if fmt == "pdf":
         blocks = fix_typst_tree(blocks)
     if fmt == "epub":
         blocks = data_attributes(blocks)
-    tree["blocks"] = blocks
-    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return blocks
 
 
 #: Attributes authors give divs and spans that XHTML allows on other elements only
@@ -61,7 +73,7 @@ def data_attributes(node: Any) -> Any:
     """The tree with :data:`_NOT_ON_DIVS` attributes of divs and spans as ``data-…``."""
     if isinstance(node, list):
         return [data_attributes(item) for item in node]
-    if not isinstance(node, dict):
+    if not isinstance(node, dict) or node.get("t") in LEAF_TYPES:
         return node
     if node.get("t") in ("Div", "Span"):
         (ident, classes, pairs), content = node["c"]

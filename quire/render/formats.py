@@ -15,11 +15,11 @@ from typing import Callable
 from ..build.cache import ContentCache, code_fingerprint, content_key
 from ..project.config import BookConfig
 from ..errors import QuireError, Reporter, SourceLocation
-from ..model import Artifact
+from ..model import Artifact, ParsedBook
 from ..project.templates import template_path
 from ..project.copyright import written_date
 from ..project.textfiles import read_bytes
-from .ast_markup import prepare_tree
+from .ast_markup import prepare_part
 from .docx_page import finish_docx
 from .epub_semantics import MalformedXhtml, epub_book, finish_epub
 from .page_list import print_page_starts
@@ -28,6 +28,7 @@ from .print_boxes import mark_print_boxes
 from .svg_images import svg_to_png_tree
 from .typst_fixes import fix_typst_source
 from .typst import TypstSetting, compile_typst
+from .typst_parts import typst_source
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
 
@@ -91,19 +92,19 @@ JOBS: dict[str, Callable[[BookConfig], FormatJob]] = {
     "epub": epub_job, "pdf": pdf_job, "docx": docx_job}
 
 
-def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
+def render_format(fmt: str, book: ParsedBook, config: BookConfig, cache: ContentCache,
                   reporter: Reporter, print_edition: Future | None = None,
                   chapters: dict[str, Path] | None = None) -> Artifact:
     """Render one format from the parsed book; the EPUB takes its page list from the
     ``print_edition`` (the PDF being rendered beside it), when there is one
     (``chapters``: chapter anchor -> file, to locate a Typst error)."""
     job = JOBS[fmt](config)
-    key = content_key(pandoc_version(), fmt, ast, *job.args,  # quire's code finishes files too
+    key = content_key(pandoc_version(), fmt, book.document(), *job.args,  # quire's code finishes files too
                       *(read_bytes(p) for p in job.inputs), _typst_version(),
                       code_fingerprint(), repr(config))
     filename = f"{config.output.basename}.{EXTENSIONS[fmt]}"
     if fmt == "epub":  # pandoc's EPUB is made beside the PDF; only its page list waits for it
-        written = _written(fmt, ast, job, config, cache, reporter, key, chapters)
+        written = _written(fmt, book, job, config, cache, reporter, key, chapters)
         pdf = _print_pdf(print_edition)
         final_key = content_key(key, pdf or b"")
         data = cache.get("epub-final", final_key)
@@ -118,7 +119,7 @@ def render_format(fmt: str, ast: bytes, config: BookConfig, cache: ContentCache,
                                  _chapter_of(exc.ids, chapters, config)) from None
             cache.put("epub-final", final_key, data)
         return Artifact(fmt, filename, data)
-    return Artifact(fmt, filename, _written(fmt, ast, job, config, cache, reporter, key, chapters))
+    return Artifact(fmt, filename, _written(fmt, book, job, config, cache, reporter, key, chapters))
 
 
 def _chapter_of(ids: list[str], chapters: dict[str, Path] | None,
@@ -129,21 +130,44 @@ def _chapter_of(ids: list[str], chapters: dict[str, Path] | None,
     return SourceLocation(found[-1] if found else config.root)  # the last chapter it holds
 
 
-def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: ContentCache,
-             reporter: Reporter, key: str, chapters: dict[str, Path] | None) -> bytes:
+def prepared_parts(fmt: str, book: ParsedBook, cache: ContentCache) -> tuple[bytes, ...]:
+    """Each part's blocks as format ``fmt`` receives them (markup the writers would lose:
+    quire.render.ast_markup), an unchanged part read back."""
+    bodies = []
+    for _, body in book.parts:
+        key = content_key(code_fingerprint(), fmt, body)
+        prepared = cache.get(f"prepared-{fmt}", key)
+        if prepared is None:
+            prepared = prepare_part(fmt, body)
+            cache.put(f"prepared-{fmt}", key, prepared)
+        bodies.append(prepared)
+    return tuple(bodies)
+
+
+def _written(fmt: str, book: ParsedBook, job: FormatJob, config: BookConfig,
+             cache: ContentCache, reporter: Reporter, key: str,
+             chapters: dict[str, Path] | None) -> bytes:
     """One format as pandoc (and Typst) write it, finished but for the EPUB's page list."""
     cached = cache.get(fmt, key)
     if cached is not None:
         return cached
-    ast = prepare_tree(fmt, ast)  # markup the writers would lose (mathtables)
-    if fmt == "docx":
-        ast = svg_to_png_tree(ast, config.root, cache)
-    result = run_pandoc(["-f", "json", *job.args, "-o", "-"], ast, cwd=config.root,
-                        epoch=config.source_date_epoch, what=fmt.upper(),
-                        limits=config.limits, where=config.location("limits"))
-    for warning in result.warnings:
+    bodies = prepared_parts(fmt, book, cache)
+
+    def run(args: list[str], ast: bytes):
+        return run_pandoc(["-f", "json", *args, "-o", "-"], ast, cwd=config.root,
+                          epoch=config.source_date_epoch, what=fmt.upper(),
+                          limits=config.limits, where=config.location("limits"))
+
+    if fmt == "pdf":  # the Typst source part by part (quire.render.typst_parts)
+        data, warnings = typst_source(book, bodies, list(job.args), job.inputs[0], cache, run)
+    else:
+        ast = book.document(bodies)
+        if fmt == "docx":
+            ast = svg_to_png_tree(ast, config.root, cache)
+        result = run(list(job.args), ast)
+        data, warnings = result.output, list(result.warnings)
+    for warning in warnings:
         reporter.warn(f"pandoc ({fmt}): {warning}")
-    data = result.output
     if fmt == "pdf":
         template = job.inputs[0]
         setting = TypstSetting(config.location("output"), template,
@@ -158,14 +182,15 @@ def _written(fmt: str, ast: bytes, job: FormatJob, config: BookConfig, cache: Co
     return data
 
 
-def render_all(formats: tuple[str, ...], ast: bytes, config: BookConfig, cache: ContentCache,
-               reporter: Reporter, chapters: dict[str, Path] | None = None) -> list[Artifact]:
+def render_all(formats: tuple[str, ...], book: ParsedBook, config: BookConfig,
+               cache: ContentCache, reporter: Reporter,
+               chapters: dict[str, Path] | None = None) -> list[Artifact]:
     """Render every requested format in parallel; any failure fails them all."""
     with ThreadPoolExecutor(max_workers=max(1, len(formats))) as pool:
-        pdf = pool.submit(render_format, "pdf", ast, config, cache, reporter, None, chapters) \
+        pdf = pool.submit(render_format, "pdf", book, config, cache, reporter, None, chapters) \
             if "pdf" in formats else None
         futures = [pdf if fmt == "pdf" else
-                   pool.submit(render_format, fmt, ast, config, cache, reporter, pdf, chapters)
+                   pool.submit(render_format, fmt, book, config, cache, reporter, pdf, chapters)
                    for fmt in formats]
         errors, artifacts = [], []
         for future in futures:

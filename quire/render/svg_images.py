@@ -34,6 +34,8 @@ MAX_INCHES = 10
 
 def svg_to_png_tree(ast: bytes, root: Path, cache: ContentCache) -> bytes:
     """The tree with every local SVG image replaced by its PNG drawing."""
+    if b".svg" not in ast.lower():  # (no SVG named anywhere: nothing to walk)
+        return ast
     tree = json.loads(ast)
 
     def replace(inlines: Nodes) -> Nodes:

@@ -9,7 +9,8 @@ interpreter, the module and the fonts are loaded each time)
 so that raw Typst or a template that loops or allocates without bound is
 stopped at ``limits.time`` seconds or ``limits.memory`` MiB (an address-space
 limit the child sets on itself) instead of running until the kernel kills the
-build. A compile error is mapped back to where its text came from
+build. While ``watch`` runs, the child is kept between compilations
+(:mod:`quire.render.typst_worker`), so Typst reuses what it laid out before. A compile error is mapped back to where its text came from
 (:func:`locate`): the chapter file and line, the project's template, or
 book.yaml when quire's own template failed (on a setting such as the paper).
 """
@@ -27,6 +28,7 @@ from ..errors import QuireError, SourceLocation
 from ..build.faults import fault_point
 from ..project.limits import Limits
 from ..project.textfiles import first_line_holding
+from .typst_worker import worker_for
 
 #: The child: set its own memory limit, compile stdin (to the PDF standards asked for,
 #: such as ``a-2b`` or ``ua-1``, checked by Typst itself), PDF on stdout, an error as JSON.
@@ -69,22 +71,22 @@ def compile_typst(source: bytes, root: Path, setting: TypstSetting,
     error."""
     fonts = root / "fonts"
     font_paths = json.dumps([str(fonts)] if fonts.is_dir() else [])
-    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, str(limits.memory), str(root),
-                             font_paths, json.dumps(standards or [])], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
     stopped_at = setting.limits or setting.config
+    worker = worker_for(root, font_paths, limits.memory)  # (watch: a kept compiler)
     try:
-        pdf, stderr = proc.communicate(source, timeout=limits.time)
+        if worker is not None:
+            status, pdf = worker.compile(source, standards or [], limits.time)
+            stderr = pdf if status else b""
+        else:
+            status, pdf, stderr = _compile_in_child(source, root, font_paths, limits, standards)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
         raise QuireError(f"Typst took longer than {limits.time:g} s making the PDF and was "
                          f"stopped (limits.time in book.yaml)", stopped_at) from None
-    if proc.returncode == 0:
+    if status == 0:
         fault_point("kill-after-typst")
         return pdf
     text = stderr.decode("utf-8", "replace")
-    if proc.returncode == 3:
+    if status == 3:
         error = json.loads(text)
         message = error["message"].strip().splitlines()[0] if error["message"].strip() \
             else "unknown error"
@@ -92,11 +94,26 @@ def compile_typst(source: bytes, root: Path, setting: TypstSetting,
         raise QuireError(f"Typst could not make the PDF: {message}"
                          + (f" ({hints})" if hints else ""),
                          locate(error["diagnostic"], source, setting, chapters or {}))
-    if proc.returncode in (4, -6, -9) or "memory allocation" in text:
+    if status in (4, -6, -9) or "memory allocation" in text:
         raise QuireError(f"Typst ran out of memory making the PDF (over {limits.memory} MiB) "
                          f"and was stopped (limits.memory in book.yaml)", stopped_at)
-    raise QuireError(f"Typst failed making the PDF (exit status {proc.returncode}): "
+    raise QuireError(f"Typst failed making the PDF (exit status {status}): "
                      f"{text.strip()[-300:]}", setting.config)
+
+
+def _compile_in_child(source: bytes, root: Path, font_paths: str, limits: Limits,
+                      standards: list[str] | None) -> tuple[int, bytes, bytes]:
+    """(exit status, PDF, stderr) of a fresh child compiling ``source``."""
+    proc = subprocess.Popen([sys.executable, "-I", "-c", _CHILD, str(limits.memory), str(root),
+                             font_paths, json.dumps(standards or [])], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    try:
+        pdf, stderr = proc.communicate(source, timeout=limits.time)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc.returncode, pdf, stderr
 
 
 def locate(diagnostic: str, source: bytes, setting: TypstSetting,
