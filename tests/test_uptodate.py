@@ -265,12 +265,24 @@ def _manifest(root: Path) -> dict:
     return json.loads(unsealed(manifest_path(root).read_bytes()))
 
 
-def test_a_link_leading_out_keeps_no_manifest(tmp_path):
-    (tmp_path / "inside.md").write_text("x")
-    (tmp_path / "out.md").symlink_to("/etc/hostname")
+def test_a_link_into_the_build_folder_keeps_no_manifest(tmp_path):
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "book.epub").write_text("x")
+    (tmp_path / "cover.epub").symlink_to("build/book.epub")
     assert uptodate.take_snapshot(tmp_path, OPTIONS) is None
-    (tmp_path / "out.md").unlink()
+    (tmp_path / "cover.epub").unlink()
     assert uptodate.take_snapshot(tmp_path, OPTIONS) is not None
+
+
+def test_a_link_leading_out_is_recorded_with_its_target(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("one")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "out.txt").symlink_to(outside)
+    before = uptodate.scan(tmp_path / "book")
+    assert before["out.txt"][:2] == ["l", str(outside)]
+    outside.write_text("other")
+    assert not uptodate._same_tree(tmp_path / "book", before, uptodate.scan(tmp_path / "book"))
 
 
 def test_the_manifest_name_is_one_the_cache_folder_allows(project):

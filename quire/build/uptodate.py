@@ -22,9 +22,11 @@ is sealed like every cache entry (:func:`~quire.build.cache.sealed`) and holds:
 
 A *signature* is a file's stat (mode, size, mtime and ctime in ns, inode) and
 its SHA-256; when the stat differs the file is hashed, so ``touch`` alone
-changes nothing. A link's signature is its target, and every link must lead to
-a file or folder the scan covers (else no manifest is kept: a link out of the
-project, into the build folder or into ``.git`` is a change every time).
+changes nothing. A link's signature is its target and the stat of what it
+leads to: a new or changed link is a change. The build never reads through a
+link leading out of the project (:mod:`quire.checks.confine` refuses it where
+it matters), so such a link may stay as it was; a link leading into the build
+folder or a ``.git`` folder, where the check does not look, keeps no manifest.
 
 A file modified shortly before the build started (:data:`RACY_NS`) may be
 modified again within one tick of the file system's clock without its stat
@@ -48,7 +50,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, SourceLocation
+from ..errors import Diagnostic, Reporter, SourceLocation
 from .cache import CACHE_NAMES, ContentCache, content_key
 
 MANIFEST_VERSION = 1
@@ -81,6 +83,11 @@ class Replay:
     outputs: list[Path]
     warnings: list[Diagnostic]
 
+    def into(self, reporter: Reporter) -> list[Path]:
+        """Give ``reporter`` the warnings to print again; the outputs to list."""
+        reporter.warnings.extend(self.warnings)
+        return self.outputs
+
 
 @dataclass
 class Snapshot:
@@ -108,17 +115,15 @@ def file_sha256(path: Path | str) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def scan(top: Path, *, skip_top: frozenset[str] = frozenset(),
-         covered: Path | None = None) -> dict[str, list]:
+def scan(top: Path, *, skip_top: frozenset[str] = frozenset()) -> dict[str, list]:
     """Every entry under ``top`` (links not followed) as ``relative path → [kind, …]``.
 
-    Kinds: ``["f", stat]`` a regular file, ``["l", target]`` a link, ``["o", stat]``
-    anything else (a FIFO is never opened). Folders named in :data:`VCS_FOLDERS`,
-    and ``skip_top`` directly under ``top``, are left out. Every link must lead
-    inside ``covered`` (default ``top``) and outside what is left out: else
-    :class:`Doubt`, as for an unreadable folder or more than :data:`MAX_ENTRIES`.
+    Kinds: ``["f", stat]`` a regular file, ``["l", target, target's stat]`` a link,
+    ``["o", stat]`` anything else (a FIFO is never opened). Folders named in
+    :data:`VCS_FOLDERS`, and ``skip_top`` directly under ``top``, are left out. A
+    link leading into what is left out is a :class:`Doubt`, as is an unreadable
+    folder or more than :data:`MAX_ENTRIES` entries.
     """
-    covered = covered or top
     entries: dict[str, list] = {}
     links: list[str] = []
     pending = [(top, "")]
@@ -133,7 +138,7 @@ def scan(top: Path, *, skip_top: frozenset[str] = frozenset(),
             rel = prefix + entry.name
             try:
                 if entry.is_symlink():
-                    entries[rel] = ["l", os.readlink(entry.path)]
+                    entries[rel] = ["l", os.readlink(entry.path), _target_stat(entry.path)]
                     links.append(entry.path)
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.name not in VCS_FOLDERS and not (not prefix and
@@ -148,16 +153,21 @@ def scan(top: Path, *, skip_top: frozenset[str] = frozenset(),
         if len(entries) > MAX_ENTRIES:
             raise Doubt(f"more than {MAX_ENTRIES} files")
     for link in links:
-        _check_link(link, top, covered, skip_top)
+        _check_link(link, top, skip_top)
     return entries
 
 
-def _check_link(link: str, top: Path, covered: Path, skip_top: frozenset[str]) -> None:
-    """A link must lead to an entry :func:`scan` covers (a loop or a dangling link is fine:
-    the build refuses to read it)."""
+def _target_stat(link: str) -> list[int] | None:
+    """The stat of what a link leads to (None: nothing, or a loop)."""
+    try:
+        return _stat_of(os.stat(link))
+    except OSError:
+        return None
+
+
+def _check_link(link: str, top: Path, skip_top: frozenset[str]) -> None:
+    """A link leading inside ``top`` must lead to an entry :func:`scan` covers."""
     real = Path(os.path.realpath(link))
-    if not real.is_relative_to(covered):
-        raise Doubt(f"{link} leads out of the project")
     parts = real.relative_to(top).parts if real.is_relative_to(top) else ()
     if (parts and parts[0] in skip_top) or VCS_FOLDERS.intersection(parts):
         raise Doubt(f"{link} leads where the check does not look")
@@ -168,7 +178,7 @@ def _matches(folder: Path, rel: str, recorded: list, current: list) -> bool:
     if recorded[0] != current[0]:
         return False
     if current[0] != "f":
-        return recorded[1] == current[1]
+        return recorded[1:] == current[1:]
     if recorded[1] == current[1]:
         return True
     try:
@@ -276,7 +286,7 @@ def _input_signature(snapshot: Snapshot, rel: str, entry: list) -> list:
     """``[kind, stat or None, sha]`` of an input as the build read it."""
     before = snapshot.entries.get(rel)
     if entry[0] != "f":
-        return entry if before == entry else [entry[0], None]
+        return entry if before == entry else [entry[0], None, None]
     if before != entry:  # new or changed while the build ran: a change at the next check
         return ["f", None, None]
     if rel in snapshot.racy_hashes:
