@@ -6,7 +6,9 @@ made, checked, and undone, and the book must be up to date again after the undo.
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import shutil
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from click.testing import CliRunner
 from conftest import BOOKS
 from quire import cli
 from quire.build import pipeline, uptodate
-from quire.build.cache import CACHE_NAMES
+from quire.build.cache import CACHE_NAMES, sealed, unsealed
 from quire.project import config
 
 OPTIONS = {"formats": None, "edition": None, "strict": False, "allow_stale_quotes": False}
@@ -222,8 +224,6 @@ def test_a_damaged_manifest_means_a_full_build(project):
 
 
 def test_a_sealed_manifest_of_nonsense_means_a_build(project):
-    from quire.build.cache import sealed
-
     manifest = manifest_path(project)
     data = manifest.read_bytes()
     try:
@@ -258,10 +258,6 @@ def test_an_edit_rebuilds_and_is_recorded(project, monkeypatch):
 
 
 def _manifest(root: Path) -> dict:
-    import json
-
-    from quire.build.cache import unsealed
-
     return json.loads(unsealed(manifest_path(root).read_bytes()))
 
 
@@ -287,3 +283,40 @@ def test_a_link_leading_out_is_recorded_with_its_target(tmp_path):
 
 def test_the_manifest_name_is_one_the_cache_folder_allows(project):
     assert CACHE_NAMES.match(manifest_path(project).name)
+
+
+def test_another_python_is_not_up_to_date(project, monkeypatch):
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert uptodate.check_up_to_date(project, OPTIONS) is None
+
+
+def test_another_pandoc_is_not_up_to_date(project, tmp_path, monkeypatch):
+    manifest = manifest_path(project)
+    kept = manifest.read_bytes()
+    fake = tmp_path / "pandoc"
+    fake.write_bytes(b"#!/bin/sh\n")
+    monkeypatch.setattr("quire.render.pandoc.pandoc_binary", lambda: str(fake))
+    try:
+        printed = [Path(line) for line in run_build(project).stdout.split()]
+        uptodate.record_manifest(uptodate.take_snapshot(project, OPTIONS), OPTIONS, printed, [])
+        assert uptodate.check_up_to_date(project, OPTIONS) is not None
+        fake.write_bytes(b"#!/bin/sh\n# 3.10\n")
+        assert uptodate.check_up_to_date(project, OPTIONS) is None
+    finally:
+        manifest.write_bytes(kept)
+
+
+def test_files_that_change_while_the_build_runs_are_changes(tmp_path):
+    (tmp_path / "build").mkdir()
+    for name in ("kept.md", "edited.md", "deleted.md"):
+        (tmp_path / name).write_text(name)
+        os.utime(tmp_path / name, (1e9, 1e9))
+    snapshot = uptodate.take_snapshot(tmp_path, OPTIONS)
+    (tmp_path / "edited.md").write_text("edited during the build")
+    (tmp_path / "deleted.md").unlink()
+    (tmp_path / "added.md").write_text("added during the build")
+    uptodate.record_manifest(snapshot, OPTIONS, [], [])
+    inputs = json.loads(unsealed(manifest_path(tmp_path).read_bytes()))["inputs"]
+    assert inputs["kept.md"][1] is not None
+    assert inputs["edited.md"] == inputs["deleted.md"] == inputs["added.md"] == ["f", None, None]
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is None

@@ -266,6 +266,9 @@ def record_manifest(snapshot: Snapshot | None, options: dict, printed: list[Path
     try:
         after = scan(root, skip_top=frozenset({BUILD_DIR}))
         inputs = {rel: _input_signature(snapshot, rel, entry) for rel, entry in after.items()}
+        # deleted while the build ran: recorded, so that its absence is a change
+        inputs.update({rel: [entry[0], None, None] for rel, entry in snapshot.entries.items()
+                       if rel not in after})
         manifest = {
             "version": MANIFEST_VERSION, "root": str(root), "options": options,
             "quire": _hashed(QUIRE_PACKAGE, _quire_files()),
