@@ -320,3 +320,11 @@ def test_files_that_change_while_the_build_runs_are_changes(tmp_path):
     assert inputs["kept.md"][1] is not None
     assert inputs["edited.md"] == inputs["deleted.md"] == inputs["added.md"] == ["f", None, None]
     assert uptodate.check_up_to_date(tmp_path, OPTIONS) is None
+
+
+def test_strict_with_a_warning_fails_and_keeps_no_manifest(project):
+    strict = {**OPTIONS, "strict": True}
+    for _ in range(2):  # the second run too: no fast path for a build that failed
+        result = run_build(project, "--strict")
+        assert result.exit_code == 1 and "(warning treated as error: --strict)" in result.stderr
+        assert uptodate.check_up_to_date(project, strict) is None
