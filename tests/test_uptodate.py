@@ -278,7 +278,8 @@ def test_a_link_leading_out_is_recorded_with_its_target(tmp_path):
     before = uptodate.scan(tmp_path / "book")
     assert before["out.txt"][:2] == ["l", str(outside)]
     outside.write_text("other")
-    assert not uptodate._same_tree(tmp_path / "book", before, uptodate.scan(tmp_path / "book"))
+    assert not uptodate._same_tree(tmp_path / "book", before, uptodate.scan(tmp_path / "book"),
+                                   [])
 
 
 def test_the_manifest_name_is_one_the_cache_folder_allows(project):
@@ -328,3 +329,20 @@ def test_strict_with_a_warning_fails_and_keeps_no_manifest(project):
         result = run_build(project, "--strict")
         assert result.exit_code == 1 and "(warning treated as error: --strict)" in result.stderr
         assert uptodate.check_up_to_date(project, strict) is None
+
+
+def test_a_touched_file_is_hashed_until_its_mtime_settles(project, monkeypatch):
+    rel = "bibliography/references.json"
+    path = project / rel
+    path.touch()  # racy: hashed at every check, its stat not trusted yet
+    assert uptodate.check_up_to_date(project, OPTIONS) is not None
+    assert _manifest(project)["inputs"][rel][1] != uptodate.scan(project)[rel][1]
+    os.utime(path, (1e9, 1e9))  # long ago: the check that hashes it keeps its new stat
+    assert uptodate.check_up_to_date(project, OPTIONS) is not None
+    assert _manifest(project)["inputs"][rel][1] == uptodate.scan(project)[rel][1]
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} hashed although its stat is recorded")
+
+    monkeypatch.setattr(uptodate, "file_sha256", no_hashing)
+    assert uptodate.check_up_to_date(project, OPTIONS) is not None

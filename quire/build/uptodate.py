@@ -32,7 +32,9 @@ A file modified shortly before the build started (:data:`RACY_NS`) may be
 modified again within one tick of the file system's clock without its stat
 changing (git's "racy clean" files): such a file is hashed before the build
 reads it, and its stat is not trusted at the next check (it is hashed). A file
-whose stat changed while the build ran is recorded as changed.
+whose stat changed while the build ran is recorded as changed. A check that
+finds a file of the same bytes under a new stat no longer racy (``touch``)
+stores that stat in the manifest, so the next check does not hash it again.
 
 :func:`check_up_to_date` says whether every part matches; any doubt (no
 manifest, a damaged one, a file that cannot be read, another quire) answers
@@ -173,8 +175,14 @@ def _check_link(link: str, top: Path, skip_top: frozenset[str]) -> None:
         raise Doubt(f"{link} leads where the check does not look")
 
 
-def _matches(folder: Path, rel: str, recorded: list, current: list) -> bool:
-    """Whether an entry is as recorded: the same stat, or the same bytes when it differs."""
+def _matches(folder: Path, rel: str, recorded: list, current: list,
+             settled: list[list]) -> bool:
+    """Whether an entry is as recorded: the same stat, or the same bytes when it differs.
+
+    A file of the same bytes whose new mtime is no longer racy has its new stat
+    written into ``recorded`` (and ``recorded`` added to ``settled``): the next
+    check need not hash it again.
+    """
     if recorded[0] != current[0]:
         return False
     if current[0] != "f":
@@ -182,14 +190,19 @@ def _matches(folder: Path, rel: str, recorded: list, current: list) -> bool:
     if recorded[1] == current[1]:
         return True
     try:
-        return recorded[2] is not None and file_sha256(folder / rel) == recorded[2]
+        same = recorded[2] is not None and file_sha256(folder / rel) == recorded[2]
     except OSError:
         return False
+    if same and current[1][2] < time.time_ns() - RACY_NS:
+        recorded[1] = current[1]
+        settled.append(recorded)
+    return same
 
 
-def _same_tree(folder: Path, recorded: dict[str, list], current: dict[str, list]) -> bool:
+def _same_tree(folder: Path, recorded: dict[str, list], current: dict[str, list],
+               settled: list[list]) -> bool:
     return recorded.keys() == current.keys() and all(
-        _matches(folder, rel, recorded[rel], current[rel]) for rel in current)
+        _matches(folder, rel, recorded[rel], current[rel], settled) for rel in current)
 
 
 def _quire_files() -> dict[str, list]:
@@ -323,8 +336,12 @@ def check_up_to_date(project: Path, options: dict) -> Replay | None:
     root = Path(os.path.realpath(project))
     try:
         manifest = _load(root, options)
-        if manifest is None or not _unchanged(root, manifest):
+        settled: list[list] = []
+        if manifest is None or not _unchanged(root, manifest, settled):
             return None
+        if settled:  # touched files, or racy ones now settled: trust their stat from now on
+            _manifest_store(root).put("manifest", options_key(root, options),
+                                      json.dumps(manifest).encode("utf-8"))
         return Replay([Path(p) for p in manifest["printed"]],
                       [Diagnostic("warning", message,
                                   SourceLocation(Path(path), line, column)
@@ -353,13 +370,13 @@ def _load(root: Path, options: dict) -> dict | None:
     return manifest
 
 
-def _unchanged(root: Path, manifest: dict) -> bool:
+def _unchanged(root: Path, manifest: dict, settled: list[list]) -> bool:
     """Whether quire, the tools, the environment, the inputs and the outputs are as recorded."""
     interpreter, tool_stats = manifest["tools"]
     return (interpreter == json.loads(json.dumps(_interpreter()))
             and manifest["environment"] == _environment()
             and _file_stats(list(tool_stats)) == tool_stats
-            and _same_tree(QUIRE_PACKAGE, manifest["quire"], _quire_files())
-            and _same_tree(root / BUILD_DIR, manifest["outputs"], _outputs(root))
+            and _same_tree(QUIRE_PACKAGE, manifest["quire"], _quire_files(), settled)
+            and _same_tree(root / BUILD_DIR, manifest["outputs"], _outputs(root), settled)
             and _same_tree(root, manifest["inputs"],
-                           scan(root, skip_top=frozenset({BUILD_DIR}))))
+                           scan(root, skip_top=frozenset({BUILD_DIR})), settled))
