@@ -346,3 +346,30 @@ def test_a_touched_file_is_hashed_until_its_mtime_settles(project, monkeypatch):
 
     monkeypatch.setattr(uptodate, "file_sha256", no_hashing)
     assert uptodate.check_up_to_date(project, OPTIONS) is not None
+
+
+def test_an_edit_then_its_undo_is_a_change(tmp_path):
+    """The hash kept from the last manifest is reused only for a file of the same stat."""
+    (tmp_path / "build").mkdir()
+    chapter = tmp_path / "chapter.md"
+
+    def write(text: str, mtime: float) -> None:
+        chapter.write_text(text)
+        os.utime(chapter, (mtime, mtime))  # older than racy
+
+    write("first draft", 1e9)
+    uptodate.record_manifest(uptodate.take_snapshot(tmp_path, OPTIONS), OPTIONS, [], [])
+    write("second draft", 1.1e9)
+    uptodate.record_manifest(uptodate.take_snapshot(tmp_path, OPTIONS), OPTIONS, [], [])
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is not None
+    write("first draft", 1.2e9)  # the outputs are the second draft's
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is None
+
+
+def test_a_project_past_the_bound_keeps_no_manifest(tmp_path, monkeypatch):
+    for n in range(3):
+        (tmp_path / f"{n}.md").write_text("x")
+    monkeypatch.setattr(uptodate, "MAX_ENTRIES", 3)
+    assert uptodate.take_snapshot(tmp_path, OPTIONS) is not None
+    monkeypatch.setattr(uptodate, "MAX_ENTRIES", 2)
+    assert uptodate.take_snapshot(tmp_path, OPTIONS) is None
