@@ -68,8 +68,11 @@ def no_gathering(*args, **kwargs):
     raise AssertionError("the build gathered the project")
 
 
-def test_cli_formats_are_the_configs():
+def test_names_kept_apart_to_spare_imports_agree(tmp_path):
     assert cli.FORMATS == config.FORMATS
+    assert uptodate.CACHE_DIR == pipeline.CACHE_DIR
+    (tmp_path / "book.yaml").write_text("title: T\nauthor: A\ndate: 2020-01-01\n")
+    assert config.load_config(tmp_path).build_dir.name == uptodate.BUILD_DIR
 
 
 def test_nothing_changed_replays_the_last_build(project, built, monkeypatch):
