@@ -344,8 +344,11 @@ def test_a_touched_file_is_hashed_until_its_mtime_settles(project, monkeypatch):
     assert uptodate.check_up_to_date(project, OPTIONS) is not None
     assert _manifest(project)["inputs"][rel][1] == uptodate.scan(project)[rel][1]
 
-    def no_hashing(path):
-        raise AssertionError(f"{path} hashed although its stat is recorded")
+    hash_of = uptodate.file_sha256
+
+    def no_hashing(hashed):
+        assert Path(hashed) != path, "hashed although its stat is recorded"
+        return hash_of(hashed)
 
     monkeypatch.setattr(uptodate, "file_sha256", no_hashing)
     assert uptodate.check_up_to_date(project, OPTIONS) is not None
@@ -373,6 +376,24 @@ def test_a_project_past_the_bound_keeps_no_manifest(tmp_path, monkeypatch):
     for n in range(3):
         (tmp_path / f"{n}.md").write_text("x")
     monkeypatch.setattr(uptodate, "MAX_ENTRIES", 3)
-    assert uptodate.take_snapshot(tmp_path, OPTIONS) is not None
+    assert len(uptodate.scan(tmp_path)) == 3
     monkeypatch.setattr(uptodate, "MAX_ENTRIES", 2)
+    with pytest.raises(uptodate.Doubt):
+        uptodate.scan(tmp_path)
     assert uptodate.take_snapshot(tmp_path, OPTIONS) is None
+
+
+def test_quire_changed_while_it_built_keeps_no_manifest(tmp_path, monkeypatch):
+    (tmp_path / "build").mkdir()
+    (tmp_path / "chapter.md").write_text("text")
+    copy = tmp_path.parent / (tmp_path.name + "-quire")
+    shutil.copytree(uptodate.QUIRE_PACKAGE, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    monkeypatch.setattr(uptodate, "QUIRE_PACKAGE", copy)
+    snapshot = uptodate.take_snapshot(tmp_path, OPTIONS)
+    module = copy / "build" / "assemble.py"
+    module.write_text(module.read_text() + "\n# edited during the build\n")
+    uptodate.record_manifest(snapshot, OPTIONS, [], [])
+    assert not list((tmp_path / "build").glob(".cache/manifest-*"))
+    uptodate.record_manifest(uptodate.take_snapshot(tmp_path, OPTIONS), OPTIONS, [], [])
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is not None

@@ -99,6 +99,7 @@ class Snapshot:
     entries: dict[str, list]
     racy_hashes: dict[str, str]
     previous: dict[str, list] = field(default_factory=dict)
+    quire: dict[str, list] = field(default_factory=dict)
 
 
 def options_key(root: Path, options: dict) -> str:
@@ -262,7 +263,11 @@ def take_snapshot(project: Path, options: dict) -> Snapshot | None:
         previous = (_load(root, options) or {}).get("inputs", {})
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         previous = {}
-    return Snapshot(root, started, entries, racy, previous)
+    try:
+        quire = _quire_files()
+    except Doubt:
+        return None
+    return Snapshot(root, started, entries, racy, previous, quire)
 
 
 def _manifest_store(root: Path) -> ContentCache:
@@ -276,6 +281,9 @@ def record_manifest(snapshot: Snapshot | None, options: dict, printed: list[Path
         return
     root = snapshot.root
     try:
+        quire = _quire_files()
+        if quire != snapshot.quire:  # quire itself changed while it ran: which one built?
+            return
         after = scan(root, skip_top=frozenset({BUILD_DIR}))
         inputs = {rel: _input_signature(snapshot, rel, entry) for rel, entry in after.items()}
         # deleted while the build ran: recorded, so that its absence is a change
@@ -283,7 +291,7 @@ def record_manifest(snapshot: Snapshot | None, options: dict, printed: list[Path
                        if rel not in after})
         manifest = {
             "version": MANIFEST_VERSION, "root": str(root), "options": options,
-            "quire": _hashed(QUIRE_PACKAGE, _quire_files()),
+            "quire": _hashed(QUIRE_PACKAGE, quire),
             "tools": [_interpreter(), _file_stats(_tool_paths())],
             "environment": _environment(),
             "inputs": inputs,
