@@ -397,3 +397,19 @@ def test_quire_changed_while_it_built_keeps_no_manifest(tmp_path, monkeypatch):
     assert not list((tmp_path / "build").glob(".cache/manifest-*"))
     uptodate.record_manifest(uptodate.take_snapshot(tmp_path, OPTIONS), OPTIONS, [], [])
     assert uptodate.check_up_to_date(tmp_path, OPTIONS) is not None
+
+
+def test_a_file_larger_than_the_build_reads_is_never_hashed(tmp_path, monkeypatch):
+    (tmp_path / "build").mkdir()
+    video = tmp_path / "video.mp4"
+    video.write_bytes(b"0123456789")
+    os.utime(video, (1e9, 1e9))
+    monkeypatch.setattr(uptodate, "MAX_FILE_BYTES", 9)
+    hash_of = uptodate.file_sha256
+    monkeypatch.setattr(uptodate, "file_sha256",
+                        lambda path: hash_of(path) if Path(path) != video else 1 / 0)
+    uptodate.record_manifest(uptodate.take_snapshot(tmp_path, OPTIONS), OPTIONS, [], [])
+    assert _manifest(tmp_path)["inputs"]["video.mp4"][2] is None
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is not None
+    os.utime(video, (1.1e9, 1.1e9))  # the same bytes, but only the stat can vouch
+    assert uptodate.check_up_to_date(tmp_path, OPTIONS) is None

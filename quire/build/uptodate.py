@@ -28,6 +28,10 @@ link leading out of the project (:mod:`quire.checks.confine` refuses it where
 it matters), so such a link may stay as it was; a link leading into the build
 folder or a ``.git`` folder, where the check does not look, keeps no manifest.
 
+A file larger than the build ever reads (:data:`~quire.project.textfiles.MAX_FILE_BYTES`)
+is never hashed: its stat alone vouches for it (a ``touch`` is a change), so
+the time a check or a record takes has a bound.
+
 A file modified shortly before the build started (:data:`RACY_NS`) may be
 modified again within one tick of the file system's clock without its stat
 changing (git's "racy clean" files): such a file is hashed before the build
@@ -52,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, Reporter, SourceLocation
+from ..project.textfiles import MAX_FILE_BYTES
 from .cache import CACHE_NAMES, ContentCache, content_key
 
 MANIFEST_VERSION = 1
@@ -256,7 +261,8 @@ def take_snapshot(project: Path, options: dict) -> Snapshot | None:
     try:
         entries = scan(root, skip_top=frozenset({BUILD_DIR}))
         racy = {rel: file_sha256(root / rel) for rel, entry in entries.items()
-                if entry[0] == "f" and entry[1][2] > started - RACY_NS}
+                if entry[0] == "f" and entry[1][2] > started - RACY_NS
+                and entry[1][1] <= MAX_FILE_BYTES}
     except (Doubt, OSError):
         return None
     try:
@@ -314,6 +320,8 @@ def _input_signature(snapshot: Snapshot, rel: str, entry: list) -> list:
         return ["f", None, None]
     if rel in snapshot.racy_hashes:
         return ["f", None, snapshot.racy_hashes[rel]]
+    if entry[1][1] > MAX_FILE_BYTES:  # never read by the build, never hashed: its stat vouches
+        return ["f", entry[1] if entry[1][2] <= snapshot.started_ns - RACY_NS else None, None]
     previous = snapshot.previous.get(rel)
     if previous is not None and previous[1] == entry[1]:
         return previous
