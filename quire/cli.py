@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .project.config import FORMATS
+FORMATS = ("epub", "pdf", "docx")  # quire.project.config.FORMATS, without its imports (fast path)
 from .errors import QuireError, Reporter, display_path
 
 
@@ -111,15 +111,35 @@ def build(project: Path, fmt: str | None, strict: bool, no_cache: bool,
 
     On a terminal a status line shows the stages running; it is silent otherwise.
     """
-    from .build.pipeline import build as run_build
+    import time
+
+    from .build import uptodate
     from .build.progress import Progress
 
     formats = FORMATS if fmt == "all" else ((fmt,) if fmt else None)
     progress = Progress(live=sys.stderr.isatty())
+    # --- up-to-date check (issue 14): nothing changed since the last good build → replay it ---
+    options = {"formats": formats, "edition": edition, "strict": strict,
+               "allow_stale_quotes": allow_stale_quotes}
+    start = time.perf_counter()
+    replay = None if no_cache else uptodate.check_up_to_date(project, options)
+    if replay is not None:  # timed without a status line: rich is not imported on this path
+        progress.timings.append(("up-to-date check", time.perf_counter() - start))
+        action = replay.into
+    else:
+        snapshot = uptodate.take_snapshot(project, options)
+
+        def action(reporter: Reporter) -> list[Path]:
+            from .build.pipeline import build as run_build
+
+            paths = run_build(project, formats, reporter, use_cache=not no_cache,
+                              allow_stale_quotes=allow_stale_quotes, edition=edition,
+                              progress=progress)
+            uptodate.record_manifest(snapshot, options, paths, reporter.warnings)
+            return paths
+    # --- end of the up-to-date check ---
     try:
-        paths = _run(lambda r: run_build(project, formats, r, use_cache=not no_cache,
-                                         allow_stale_quotes=allow_stale_quotes,
-                                         edition=edition, progress=progress), strict)
+        paths = _run(action, strict)
     finally:
         progress.close()
         if timings and progress.timings:
