@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book check test bench fuzz diff stats clean distclean ace ace-if-npm a11y reference-docx mutate
+.PHONY: book check test bench bench-large fuzz diff stats clean distclean ace ace-if-npm a11y reference-docx mutate
 
 book: $(STAMP)
 	$(PY) build.py build --format all --strict
@@ -23,6 +23,10 @@ test: $(STAMP) ace-if-npm
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The same at 100,000 and 1,000,000 words, and how each time grows with the book (about an hour).
+bench-large: $(STAMP)
+	$(PY) bench/run.py --words 100000 --words 1000000
 
 # The long property-test campaign (20,000 examples per parser); `make test` runs 150.
 fuzz: $(STAMP)

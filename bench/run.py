@@ -26,7 +26,9 @@ run side by side are not added up).
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -76,9 +78,10 @@ ENTRY_ITEM = {"id": "study2010", "type": "article-journal", "title": "A study th
               "page": "1-9"}
 
 
-def make_book(root: Path) -> None:
-    """A deterministic book of WORDS words in CHAPTERS chapters, citing 40 references
-    and one research entry."""
+def make_book(root: Path, words: int = WORDS) -> None:
+    """A deterministic book of ``words`` words in chapters of 5,000 words (20 chapters at
+    least), citing 40 references and one research entry."""
+    chapters = max(CHAPTERS, words // 5_000)
     rng = random.Random(7)
     (root / "manuscript" / "chapters").mkdir(parents=True)
     (root / "bibliography" / "entries").mkdir(parents=True)
@@ -90,8 +93,8 @@ def make_book(root: Path) -> None:
              "page": "1-10"} for i in range(40)]
     (root / "bibliography" / "references.json").write_text(json.dumps(refs))
     (root / "book.yaml").write_text("title: Benchmark Book\nauthor: B. Author\ndate: 2025-01-01\n")
-    per_chapter = WORDS // CHAPTERS
-    for n in range(1, CHAPTERS + 1):
+    per_chapter = words // chapters
+    for n in range(1, chapters + 1):
         paragraphs, count = [], 0
         while count < per_chapter:
             words = [rng.choice(VOCABULARY) for _ in range(rng.randint(60, 140))]
@@ -101,7 +104,7 @@ def make_book(root: Path) -> None:
         if n in (3, 15):
             paragraphs.append("As a study showed [@study2010].")
         text = f"# Chapter title {n}\n\n" + "\n\n".join(paragraphs) + "\n"
-        (root / "manuscript" / "chapters" / f"{n:02d}-chapter.md").write_text(text)
+        (root / "manuscript" / "chapters" / f"{n:03d}-chapter.md").write_text(text)
 
 
 class Run:
@@ -164,7 +167,7 @@ def watch_latency(root: Path) -> tuple[float, float]:
         for line in proc.stdout:  # the first build
             if line.startswith("PDF updated"):
                 break
-        chapter = root / "manuscript" / "chapters" / "11-chapter.md"
+        chapter = root / "manuscript" / "chapters" / "011-chapter.md"
         time.sleep(1)
         saved = time.perf_counter()
         chapter.write_text(chapter.read_text() + "\nOne more sentence for the watch.\n")
@@ -181,10 +184,11 @@ def watch_latency(root: Path) -> tuple[float, float]:
         proc.wait()
 
 
-def main() -> None:
+def measure(words: int) -> dict[str, object]:
+    """Every run of the benchmark on a book of ``words`` words."""
     with tempfile.TemporaryDirectory(prefix="quire-bench-") as tmp:
         root = Path(tmp) / "book"
-        make_book(root)
+        make_book(root, words)
         baseline_dir = Path(tmp) / "bare"
         baseline_dir.mkdir()
         bare = bare_pandoc(root, baseline_dir)
@@ -194,7 +198,7 @@ def main() -> None:
         for path in (root / "manuscript" / "chapters").iterdir():
             path.touch()
         touched = quire_build(root)
-        chapter = root / "manuscript" / "chapters" / "07-chapter.md"
+        chapter = root / "manuscript" / "chapters" / "007-chapter.md"
         chapter.write_text(chapter.read_text().replace("mirror", "mirrors", 1))
         edited = quire_build(root)
         entry = root / "bibliography" / "entries" / "study2010.md"
@@ -203,22 +207,56 @@ def main() -> None:
                                                    "added. "))
         entry_edited = quire_build(root)
         preview, pdf = watch_latency(root)
+        chapters = len(list((root / "manuscript" / "chapters").iterdir()))
         shutil.rmtree(baseline_dir)
-    print(f"book: {WORDS:,} words in {CHAPTERS} chapters, 3 formats (EPUB, PDF, DOCX); "
-          f"{os.cpu_count()} cores")
+    return {"words": words, "chapters": chapters, "bare": bare, "cold": cold, "warm": warm,
+            "fast": fast, "touched": touched, "edited": edited, "entry": entry_edited,
+            "preview": preview, "pdf": pdf}
+
+
+def report(result: dict) -> None:
+    bare, cold, edited, entry = result["bare"], result["cold"], result["edited"], result["entry"]
+    print(f"book: {result['words']:,} words in {result['chapters']} chapters, 3 formats "
+          f"(EPUB, PDF, DOCX); {os.cpu_count()} cores")
     print(f"{'run':<30}{'wall s':>8}{'ratio':>7}{'CPU s':>8}{'ratio':>7}{'peak MiB':>10}"
           f"{'ratio':>7}")
-    for name, run in (("bare pandoc (sequential)", bare), ("quire, cold (no cache)", cold),
-                      ("quire, warm (unchanged)", warm), ("quire, warm (touched)", touched),
-                      ("quire, one chapter edited", edited),
-                      ("quire, one entry edited", entry_edited)):
+    for name, key in (("bare pandoc (sequential)", "bare"), ("quire, cold (no cache)", "cold"),
+                      ("quire, warm (unchanged)", "warm"), ("quire, warm (touched)", "touched"),
+                      ("quire, one chapter edited", "edited"),
+                      ("quire, one entry edited", "entry")):
+        run = result[key]
         print(f"{name:<30}{run.wall:>8.2f}{run.wall / bare.wall:>7.2f}{run.cpu:>8.2f}"
               f"{run.cpu / bare.cpu:>7.2f}{run.peak:>10.0f}{run.peak / bare.peak:>7.2f}")
     print(f"one chapter edited / quire cold: {edited.wall / cold.wall:.2f}; "
-          f"one entry edited / quire cold: {entry_edited.wall / cold.wall:.2f}")
-    print(f"nothing changed: {warm.wall:.2f} s, chapters touched: {touched.wall:.2f} s "
-          f"(up-to-date check's fast path taken: {'yes' if fast else 'NO'})")
-    print(f"watch: saved edit to preview {preview:.2f} s, to PDF {pdf:.2f} s")
+          f"one entry edited / quire cold: {entry.wall / cold.wall:.2f}")
+    print(f"nothing changed: {result['warm'].wall:.2f} s, chapters touched: "
+          f"{result['touched'].wall:.2f} s (up-to-date check's fast path taken: "
+          f"{'yes' if result['fast'] else 'NO'})")
+    print(f"watch: saved edit to preview {result['preview']:.2f} s, to PDF {result['pdf']:.2f} s")
+
+
+def growth(small: dict, large: dict) -> None:
+    """The exponent k of time = c * words^k between two book sizes (1: linear)."""
+    scale = math.log(large["words"] / small["words"])
+    print(f"growth from {small['words']:,} to {large['words']:,} words "
+          f"(exponent: 1.00 is linear)")
+    for key in ("bare", "cold", "edited", "entry"):
+        a, b = small[key], large[key]
+        print(f"  {key:<8} wall {math.log(b.wall / a.wall) / scale:5.2f}   CPU "
+              f"{math.log(b.cpu / a.cpu) / scale:5.2f}   peak memory "
+              f"{math.log(b.peak / a.peak) / scale:5.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--words", type=int, action="append",
+                        help=f"book size (default {WORDS:,}); twice: the growth between them")
+    sizes = parser.parse_args().words or [WORDS]
+    results = [measure(words) for words in sizes]
+    for result in results:
+        report(result)
+    for small, large in zip(results, results[1:]):
+        growth(small, large)
 
 
 if __name__ == "__main__":
