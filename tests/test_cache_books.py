@@ -32,13 +32,21 @@ def test_stale_entries_are_pruned(book_project):
     build(root, None, Reporter())
     cache_dir = root / "build" / ".cache"
     before = {p.name for p in cache_dir.iterdir()}
-    kinds = sorted(name.rsplit("-", 1)[0] for name in before)
-    assert kinds == ["ast", "book", "docx", "epub", "epub-final", "pdf", "plain"]  # every stage
+    kinds = {name.rsplit("-", 1)[0] for name in before}
+    per_part = {"part", "plain", "prepared-docx", "prepared-epub", "prepared-pdf",
+                "typst-part"}
+    assert kinds == {"book", "citations", "docx", "epub", "epub-final", "meta", "pdf",
+                     "typst-frame", *per_part}  # every stage
     chapter = root / "manuscript/chapters/02-endings.md"
     chapter.write_text(chapter.read_text() + "\nMore.\n")
     build(root, None, Reporter())
     after = {p.name for p in cache_dir.iterdir()}
-    assert len(after) == 7 and not after & before
+    assert len(after) == len(before)  # each stale entry replaced by its new one
+    dropped = {name.rsplit("-", 1)[0] for name in before - after}
+    assert dropped == {"book", "docx", "epub", "epub-final", "pdf", *per_part}  # the edited
+    # chapter's parts and the whole book's files; the other chapter's parts are read back
+    assert {name.rsplit("-", 1)[0] for name in before & after} == {
+        "citations", "meta", "typst-frame", *per_part}
 
 
 def test_assembly_is_cached_and_follows_its_inputs(book_project, monkeypatch):
@@ -60,7 +68,7 @@ def test_assembly_is_cached_and_follows_its_inputs(book_project, monkeypatch):
 
 
 @pytest.mark.parametrize("kind, damage", [("epub", b""), ("book", b"{not json"),
-                                          ("ast", b"quire-cache 1 5 x\nabc")])
+                                          ("meta", b"quire-cache 1 5 x\nabc")])
 def test_a_build_over_a_damaged_cache_is_whole(book_project, kind, damage):
     root = book_project("minimal")
     first = {p.name: p.read_bytes() for p in build(root, None, Reporter(strict=True))}
@@ -90,6 +98,7 @@ def test_prune_that_fails_does_not_fail_the_build(book_project, monkeypatch):
     reporter = Reporter(strict=True)
     written = build(root, None, reporter)
     assert sorted(p.suffix for p in written) == [".docx", ".epub", ".pdf"]
-    assert len(reporter.warnings) == len(stuck) == 7  # one entry of each cached stage
+    # the stale ones: the whole book's five entries and the edited chapter's six
+    assert len(reporter.warnings) == 11 and len(stuck) > 11
     assert all(w.message.startswith("could not remove this stale file after the build "
                                     "(Operation not permitted)") for w in reporter.warnings)
