@@ -110,3 +110,26 @@ def test_references_markdown_wraps_each_entry_in_its_div():
         '::: {#ref-a1 .csl-entry custom-style="Bibliography"}\nFirst *ref*.\n:::\n\n'
         '::: {#ref-b2 .csl-entry custom-style="Bibliography"}\nSecond.\n:::\n'
         "::::::\n")
+
+
+def test_with_a_store_the_engine_is_made_once_and_answers_alike(tmp_path, monkeypatch):
+    from quire.build.cache import ContentCache
+    from quire.citations import resolve as module
+    from quire.citations.memo import EngineStore
+    from quire.errors import SourceLocation
+
+    body = "Start [see @smith2020, p. 4; @jones2019] middle @jones2019 [p. 7] end."
+    chapters, groups, plain = resolve(body)
+    made = []
+    real = module.make_engine
+    monkeypatch.setattr(module, "make_engine", lambda *a: made.append(a) or real(*a))
+    locations = {"smith2020": SourceLocation(tmp_path / "refs.json", 3)}
+    bibliography = Bibliography(references=dict(WORKS), locations=locations)
+    cache = ContentCache(tmp_path / "cache")
+    for round in range(2):
+        store = EngineStore(cache)
+        kept = resolve_citations(chapters, groups, bibliography, APA, store)
+        store.keep()
+        assert [c.body for c in kept.chapters] == [c.body for c in plain.chapters]
+        assert kept.references == plain.references
+    assert len(made) == 1 and made[0][2] == locations  # made once, with the works' locations
