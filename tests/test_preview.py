@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -145,3 +146,42 @@ def test_watch_keeps_the_pdf_current(book_project):
     finally:
         watch.stop()
     assert not any("Traceback" in line for line in watch.lines)
+
+
+def test_the_page_is_made_part_by_part_with_contents_and_notes_of_its_own(tmp_path, monkeypatch):
+    from quire.build.cache import ContentCache
+    from quire.errors import Reporter
+    from quire.model import AssembledBook
+    from quire.preview import page as module
+    from quire.render.parse import parse_book
+
+    runs: list[bytes] = []
+    real = module.run_pandoc
+    monkeypatch.setattr(module, "run_pandoc", lambda args, stdin, **kw: (
+        runs.append(stdin), real(args, stdin, **kw))[1])
+    cache = ContentCache(tmp_path / "cache")
+
+    def page_of(parts):
+        book = AssembledBook("", {"title": "T", "toc-title": "Contents"}, tmp_path / "a.csl",
+                             tmp_path, parts)
+        return module.preview_html(parse_book(book, 0, cache, Reporter()), tmp_path, 0,
+                                   cache).decode()
+
+    parts = (("01-a", "# Chapter 1: *Alpha*[^1] {#chapter-1 .chapter}\n\nOne.[^2]\n\n"
+                      "[^1]: In the title.\n\n[^2]: First note.\n"),
+             ("02-b", "# Beta {#chapter-2 .chapter}\n\nTwo.[^1]\n\n[^1]: Second note.\n"))
+    html = page_of(parts)
+    assert len(runs) == 3  # each part, and the page around them
+    toc = html[html.index('<nav id="TOC"'):html.index("</nav>")]
+    assert '<h2 id="toc-title">Contents</h2>' in toc
+    assert '<li><a href="#chapter-1" id="toc-chapter-1">Chapter 1: <em>Alpha</em></a></li>' \
+        in toc and '<a href="#chapter-2" id="toc-chapter-2">Beta</a>' in toc
+    assert html.index("</nav>") < html.index('id="chapter-1"') < html.index('id="chapter-2"')
+    ids = re.findall(r'id="(p\d-fn\d)"', html)
+    assert ids == ["p1-fn1", "p1-fn2", "p2-fn1"]  # each part's notes, ids its own
+    assert all(f'href="#{ident}"' in html for ident in ids)
+    assert "First note." in html and "Second note." in html and "quire-body" not in html
+    runs.clear()
+    edited = page_of((parts[0], ("02-b", parts[1][1].replace("Two.", "Deux."))))
+    assert len(runs) == 2 and b"Deux." in runs[0] and b"Alpha" not in runs[0]
+    assert edited == html.replace("Two.", "Deux.")

@@ -102,8 +102,8 @@ def _frame(book: ParsedBook, root: Path, epoch: int) -> bytes:
 
 _BODY_MARK = "<!-- quire: the book's parts -->"
 _NOTE_IDS = re.compile(r'(id="|href="#)(fn|fnref)(\d+)"')
-_OPENING = re.compile(r'<h1 id="([^"]+)"[^>]*>(.*?)</h1>', re.S)
-_LINKS_AND_NOTES = re.compile(r'<a href="#fn\d+"[^>]*>.*?</a>|</?a\b[^>]*>', re.S)
+_OPENING = re.compile(r'<h1\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h1>', re.S)
+_LINKS_AND_NOTES = re.compile(r'<a\s+href="#(?:p\d+-)?fn\d+"[^>]*>.*?</a>|</?a\b[^>]*>', re.S)
 
 
 def _own_notes(html: str, number: int) -> str:
