@@ -19,7 +19,8 @@ def pdf_of(root: Path, source: str, limits: Limits = Limits()) -> bytes:
 
 
 def test_the_kept_compiler_makes_the_same_pdf_and_stays(tmp_path):
-    source = "#set page(width: 8cm, height: 6cm)\n= Title\n\nSome text with *emphasis*.\n"
+    source = ("#set document(date: datetime(year: 2025, month: 1, day: 1))\n"  # (else: now)
+              "#set page(width: 8cm, height: 6cm)\n= Title\n\nSome text with *emphasis*.\n")
     fresh = pdf_of(tmp_path, source)
     assert typst_worker.worker_for(tmp_path, "[]", 1024) is None  # only inside watch
     with typst_worker.kept_compilers():
