@@ -49,3 +49,11 @@ def test_errors_and_limits_are_the_one_shot_childs(tmp_path):
             pdf_of(tmp_path, "#let a = range(200000000).map(x => (x, x))\n#a.len()",
                    Limits(time=60, memory=1024))
         assert pdf_of(tmp_path, "And again.\n").startswith(b"%PDF")
+
+
+def test_a_project_is_cold_until_its_kept_compiler_runs(tmp_path):
+    assert not typst_worker.cold(tmp_path)  # outside watch: nothing to start
+    with typst_worker.kept_compilers():
+        assert typst_worker.cold(tmp_path)
+        pdf_of(tmp_path, "Warm.\n")
+        assert not typst_worker.cold(tmp_path) and typst_worker.cold(tmp_path / "other")

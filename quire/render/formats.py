@@ -28,6 +28,7 @@ from .print_boxes import mark_print_boxes
 from .svg_images import svg_to_png_tree
 from .typst_fixes import fix_typst_source
 from .typst import TypstSetting, compile_typst
+from . import typst_worker
 from .typst_parts import typst_source
 
 EXTENSIONS = {"epub": "epub", "pdf": "pdf", "docx": "docx"}
@@ -149,8 +150,8 @@ def _written(fmt: str, book: ParsedBook, job: FormatJob, config: BookConfig,
              chapters: dict[str, Path] | None) -> bytes:
     """One format as pandoc (and Typst) write it, finished but for the EPUB's page list."""
     cached = cache.get(fmt, key)
-    if cached is not None:
-        return cached
+    if cached is not None and not (fmt == "pdf" and typst_worker.cold(config.root)):
+        return cached  # (watch compiles its first PDF, so that Typst has laid it out once)
     bodies = prepared_parts(fmt, book, cache)
 
     def run(args: list[str], ast: bytes):

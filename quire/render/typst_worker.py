@@ -113,6 +113,15 @@ def worker_for(root: Path, font_paths: str, memory: int) -> TypstWorker | None:
         return worker
 
 
+def cold(root: Path) -> bool:
+    """Whether a kept compiler for ``root`` should be started now: inside
+    :func:`kept_compilers`, before one has compiled this project (``watch``'s first PDF
+    may come from the cache, and the first edit would then compile from nothing)."""
+    with _lock:
+        return _workers is not None and not any(key[0] == str(root) and worker.alive()
+                                                for key, worker in _workers.items())
+
+
 @contextmanager
 def kept_compilers() -> Iterator[None]:
     """While inside, PDFs are compiled by kept compilers; they are stopped on leaving."""
