@@ -123,6 +123,7 @@ def test_a_broken_style_is_the_style_s_error(tmp_path):
     assert "citation style cannot be used" in error.value.message
 
 
+@pytest.mark.end_to_end  # builds a book: left out of `make mutate`
 def test_a_book_citing_an_unformattable_item_stops_at_the_item(tmp_path, monkeypatch):
     """An item citeproc-py cannot format (validation lets through what it can check; the
     engine may still fail on the rest) is that item's error at its file and line."""
@@ -177,3 +178,138 @@ def test_a_literal_date_is_printed_once():
         "Vedantam, S. (Host). (2015–present). *Hidden brain* \\[Audio podcast\\]. NPR.")
     dated = dict(item, issued={"date-parts": [[2019, 3, 4]]})
     assert "(2019, March 4)" in format_reference(dated, default_style(Path(".")))
+
+
+# --- the engine's own functions, exact APA 7 text (fast: make mutate runs these) ---
+
+def article(year: int, *names: tuple[str, str], title: str = "T", **fields) -> dict:
+    return {"type": "article-journal", "title": title, "container-title": "J",
+            "issued": {"date-parts": [[year]]},
+            "author": [{"family": family, "given": given} for family, given in names], **fields}
+
+
+WORKS = {
+    "Rizzolatti2004": article(2004, ("Rizzolatti", "Giacomo"), ("Craighero", "Laila"),
+                              title="The mirror-neuron system", volume="27", page="169-192"),
+    "koriat2008a": article(2008, ("Koriat", "Asher"), title="Easy comes"),
+    "koriat2008b": article(2008, ("Koriat", "Asher"), title="Subjective confidence"),
+    "abel1999": article(1999, ("Abel", "Ann")),
+}
+
+
+@pytest.fixture
+def works() -> CitationEngine:
+    return CitationEngine(apa(), WORKS)
+
+
+RIZZOLATTI = "#ref-Rizzolatti2004"
+
+
+@pytest.mark.parametrize("cite, narrative, expected", [
+    # APA 7 (8.17): "&" inside parentheses, "and" in running text
+    (Cite("Rizzolatti2004"), False, f"([Rizzolatti & Craighero, 2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004"), True, f"[Rizzolatti and Craighero (2004)]({RIZZOLATTI})"),
+    # 8.13: the page after the year
+    (Cite("Rizzolatti2004", locator=("page", "12")), False,
+     f"([Rizzolatti & Craighero, 2004, p. 12]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", locator=("page", "12")), True,
+     f"[Rizzolatti and Craighero (2004, p. 12)]({RIZZOLATTI})"),
+    (Cite("Rizzolatti2004", locator=("chapter", "3")), False,
+     f"([Rizzolatti & Craighero, 2004, Chapter 3]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", suffix=", for a review"), True,
+     f"[Rizzolatti and Craighero (2004, for a review)]({RIZZOLATTI})"),
+    # [-@key]: the year alone
+    (Cite("Rizzolatti2004", suppress_author=True), False, f"([2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", locator=("page", "5"), suppress_author=True), False,
+     f"([2004, p. 5]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", prefix="see"), False,
+     f"(see [Rizzolatti & Craighero, 2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", suffix=", for a review"), False,
+     f"([Rizzolatti & Craighero, 2004]({RIZZOLATTI}), for a review)"),
+    # the key's case is kept in the link, whatever citeproc-py does with it
+    (Cite("rizzolatti2004"), False, "([Rizzolatti & Craighero, 2004](#ref-rizzolatti2004))"),
+])
+def test_one_work(works, cite, narrative, expected):
+    assert works.cite([cite], narrative=narrative) == expected
+
+
+A, K1, K2 = "[Abel, 1999](#ref-abel1999)", "[Koriat, 2008a](#ref-koriat2008a)", \
+    "[Koriat, 2008b](#ref-koriat2008b)"
+
+
+@pytest.mark.parametrize("cites, expected", [
+    # APA 7 (8.12): in reference-list order; the same author's works joined, years only
+    ([Cite("koriat2008b"), Cite("abel1999"), Cite("koriat2008a")],
+     f"({A}; {K1}, [2008b](#ref-koriat2008b))"),
+    # a prefix on the first work typed and a suffix on the last frame the whole group
+    ([Cite("koriat2008b", prefix="see"), Cite("abel1999"),
+      Cite("koriat2008a", suffix=", for a review")],
+     f"(see {A}; {K1}, [2008b](#ref-koriat2008b), for a review)"),
+    # a prefix inside the group stays on its work, which is then not joined
+    ([Cite("abel1999", prefix="see"), Cite("koriat2008b", prefix="also"), Cite("koriat2008a")],
+     f"(see {A}; {K1}; also {K2})"),
+    # suffixes inside the group stay on their works
+    ([Cite("abel1999", suffix=" x"), Cite("koriat2008a", suffix=" y"), Cite("koriat2008b")],
+     f"({A} x; {K1} y, [2008b](#ref-koriat2008b))"),
+    # a work with its author suppressed is not joined to the one before
+    ([Cite("koriat2008a"), Cite("koriat2008b", suppress_author=True)],
+     f"({K1}; [2008b](#ref-koriat2008b))"),
+    ([Cite("koriat2008a"), Cite("koriat2008b", locator=("page", "4"))],
+     f"({K1}, [2008b, p. 4](#ref-koriat2008b))"),
+])
+def test_a_group_of_works(works, cites, expected):
+    assert works.cite(cites) == expected
+
+
+def test_a_narrative_group_names_its_first_work(works):
+    assert works.cite([Cite("abel1999"), Cite("koriat2008a")], narrative=True) == (
+        "[Abel (1999)](#ref-abel1999)")
+
+
+def test_the_same_citation_twice_is_the_same_text(works):
+    first = works.cite([Cite("abel1999", locator=("page", "2"))])
+    assert works.cite([Cite("abel1999", locator=("page", "2"))]) == first
+    assert works.cite([Cite("abel1999", locator=("page", "3"))]) == (
+        "([Abel, 1999, p. 3](#ref-abel1999))")
+
+
+def test_short_form_is_the_citation_without_parentheses(works):
+    assert works.short_form("Rizzolatti2004") == "Rizzolatti & Craighero, 2004"
+    assert works.short_form("koriat2008b") == "Koriat, 2008b"
+
+
+def test_the_reference_list_holds_the_keys_asked_for_in_the_style_s_order(works):
+    assert works.bibliography(["RIZZOLATTI2004", "koriat2008b", "abel1999", "koriat2008a"]) == [
+        ("abel1999", "Abel, A. (1999). T. *J*."),
+        ("koriat2008a", "Koriat, A. (2008a). Easy comes. *J*."),
+        ("koriat2008b", "Koriat, A. (2008b). Subjective confidence. *J*."),
+        ("Rizzolatti2004", "Rizzolatti, G., & Craighero, L. (2004). The mirror-neuron system. "
+                           "*J*, *27*, 169\u2013192.")]
+    assert works.bibliography(["koriat2008b"]) == [
+        ("koriat2008b", "Koriat, A. (2008b). Subjective confidence. *J*.")]
+    assert works.bibliography([]) == []
+
+
+def test_a_url_is_introduced_by_retrieved_only_with_an_access_date():
+    """APA 7 (9.16): "Retrieved April 6, 2021, from URL" only for pages that change; a
+    work of no date without an access date has its URL alone, not "Retrieved URL"."""
+    page = {"type": "webpage", "title": "Stress", "URL": "https://example.org/s",
+            "author": [{"family": "Doe", "given": "J."}]}
+    visited = dict(page, title="Strain", accessed={"date-parts": [[2021, 4, 6]]},
+                   author=[{"family": "Roe", "given": "J."}])
+    engine = CitationEngine(apa(), {"page": page, "visited": visited})
+    assert engine.bibliography(["page", "visited"]) == [
+        ("page", "Doe, J. (n.d.). *Stress*. <https://example.org/s>"),
+        ("visited", "Roe, J. (n.d.). *Strain*. Retrieved April 6, 2021, from "
+                    "<https://example.org/s>")]
+
+
+def test_angle_brackets_are_text_and_quire_s_own_fields_are_not_passed_on():
+    """``<i>`` in a title is printed, not read as HTML; a year suffix or ``custom`` field
+    stored with the item does not reach citeproc-py (the engine decides the letters)."""
+    item = article(2010, ("Lee", "K."), title="The <i> tag and a > b", custom={"note": "x"},
+                   **{"year-suffix": "z"})
+    engine = CitationEngine(apa(), {"lee": item})
+    assert engine.cite([Cite("lee")]) == "([Lee, 2010](#ref-lee))"
+    assert engine.bibliography(["lee"]) == [
+        ("lee", "Lee, K. (2010). The \\<i\\> tag and a \\> b. *J*.")]
