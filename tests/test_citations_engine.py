@@ -259,6 +259,9 @@ A, K1, K2 = "[Abel, 1999](#ref-abel1999)", "[Koriat, 2008a](#ref-koriat2008a)", 
      f"({K1}; [2008b](#ref-koriat2008b))"),
     ([Cite("koriat2008a"), Cite("koriat2008b", locator=("page", "4"))],
      f"({K1}, [2008b, p. 4](#ref-koriat2008b))"),
+    # two works: the first's prefix and the last's suffix still frame the group
+    ([Cite("koriat2008b", prefix="see"), Cite("abel1999", suffix=", for a review")],
+     f"(see {A}; {K2}, for a review)"),
 ])
 def test_a_group_of_works(works, cites, expected):
     assert works.cite(cites) == expected
@@ -324,6 +327,7 @@ TINY = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
        default-locale="{locale}">
   <info><title>Tiny</title><id>tiny</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  {terms}
   <macro name="author"><names variable="author"><name form="short" and="symbol"
       et-al-min="3" et-al-use-first="1"/></names></macro>
   <macro name="year"><date variable="issued"><date-part name="year"/></date><text
@@ -336,8 +340,9 @@ TINY = """<?xml version="1.0" encoding="utf-8"?>
   </citation>
   <bibliography>
     <sort><key macro="author"/><key macro="year"/></sort>
-    <layout><text macro="author"/><text macro="year" prefix=" "/><text variable="title"
-        quotes="true" prefix=", "/><text value="."/></layout>
+    <layout><text macro="author"/><text macro="year" prefix=" "/><group prefix=" "
+        delimiter=" "><text term="retrieved"/><text variable="URL"/></group><text
+        variable="title" quotes="true" prefix=", "/><text value="."/></layout>
   </bibliography>
 </style>"""
 
@@ -349,9 +354,10 @@ ALL_FOUR = [Cite("d"), Cite("b"), Cite("c"), Cite("a")]
 
 
 def tiny(tmp_path: Path, citation: str = "", locale: str = "en-US",
-         items: dict | None = None) -> CitationEngine:
+         items: dict | None = None, terms: str = "") -> CitationEngine:
     style = tmp_path / "tiny.csl"
-    style.write_text(TINY.format(citation=citation, locale=locale), encoding="utf-8")
+    style.write_text(TINY.format(citation=citation, locale=locale, terms=terms),
+                     encoding="utf-8")
     return CitationEngine(style, TINY_WORKS if items is None else items)
 
 
@@ -413,7 +419,7 @@ def test_punctuation_stays_outside_quotes_where_the_locale_says(tmp_path):
 
 def test_a_style_without_a_citation_is_refused(tmp_path):
     style = tmp_path / "none.csl"
-    text = TINY.format(citation="", locale="en-US")
+    text = TINY.format(citation="", locale="en-US", terms="")
     style.write_text(text.replace("<citation", "<nocitation").replace("</citation>",
                                                                       "</nocitation>"))
     with pytest.raises(ValueError, match="the style has no <citation>"):
@@ -486,3 +492,21 @@ def test_author_only_keeps_the_names_joined_by_a_word():
         '<names variable="author"><name and="text"/></names></group></if>'
         '<else-if variable="editor"/><else/></choose></group></layout>')
     assert root.find(f"{{{NS}}}macro/{{{NS}}}names/{{{NS}}}name").get("and") == "text"
+
+
+def test_retrieved_is_dropped_before_a_url_only_where_the_locale_has_the_word(tmp_path):
+    page = dict(article(2001, ("Ames", "A."), title="One"), URL="https://x.org/a")
+    assert tiny(tmp_path, items={"p": page}).bibliography(["p"]) == [
+        ("p", "Ames 2001 <https://x.org/a>, \u201cOne.\u201d")]
+    visited = dict(page, accessed={"date-parts": [[2021, 4, 6]]})
+    assert tiny(tmp_path, items={"p": visited}).bibliography(["p"]) == [
+        ("p", "Ames 2001 retrieved <https://x.org/a>, \u201cOne.\u201d")]
+    silent = '<locale><terms><term name="retrieved"></term></terms></locale>'
+    assert tiny(tmp_path, items={"p": page}, terms=silent).bibliography(["p"]) == [
+        ("p", "Ames 2001 <https://x.org/a>, \u201cOne.\u201d")]
+
+
+def test_a_key_the_items_lack_is_left_out_of_the_citation(works):
+    """resolve reports unknown keys before the engine sees them; citeproc-py's own
+    "key?" text for one never reaches the book."""
+    assert works.cite([Cite("abel1999"), Cite("nobody")]) == f"({A})"
