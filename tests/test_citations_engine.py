@@ -510,3 +510,12 @@ def test_a_key_the_items_lack_is_left_out_of_the_citation(works):
     """resolve reports unknown keys before the engine sees them; citeproc-py's own
     "key?" text for one never reaches the book."""
     assert works.cite([Cite("abel1999"), Cite("nobody")]) == f"({A})"
+
+
+def test_a_layout_without_affixes_or_delimiter_adds_none(tmp_path):
+    style = tmp_path / "bare.csl"
+    style.write_text(TINY.format(citation="", locale="en-US", terms="").replace(
+        '<layout prefix="[" suffix="]" delimiter=" | ">', "<layout>"), encoding="utf-8")
+    engine = CitationEngine(style, TINY_WORKS)
+    assert engine.cite([Cite("a"), Cite("b")]) == "[Ames 2001](#ref-a)[Ames 2001](#ref-b)"
+    assert engine.cite([Cite("c")], narrative=True) == "[Cole et al. 2003](#ref-c)"
