@@ -286,10 +286,12 @@ def test_report_numbers(details, number):
 
 @pytest.mark.parametrize("link, fields", [
     ("https://example.org/a.", {"URL": "https://example.org/a"}),
+    ("https://example.org/X.", {"URL": "https://example.org/X"}),
     ("https://example.org/docs/..", {"URL": "https://example.org/docs/.."}),
     ("https://example.org/a", {"URL": "https://example.org/a"}),
     ("https://doi.org/10.1000/xyz1.", {"DOI": "10.1000/xyz1"}),
     ("doi:10.1000/xyz1.", {"DOI": "10.1000/xyz1"}),
+    ("doi:10.1000/XYZX.", {"DOI": "10.1000/XYZX"}),
     ("Retrieved March 5, 2021, from https://example.org/a",
      {"URL": "https://example.org/a", "accessed": {"date-parts": [[2021, 3, 5]]}}),
 ])
@@ -323,6 +325,7 @@ def test_titles_and_publishers_lose_their_closing_period_and_asterisks():
                                                        "Annual Review")
     book = parse("Smith, J. (2004). *Title*. Acme Press..")
     assert (book["title"], book["publisher"]) == ("Title", "Acme Press")
+    assert parse("Smith, J. (2004). *Title*. Studio X..")["publisher"] == "Studio X"
 
 
 def test_a_reference_of_the_longest_length_is_parsed():
