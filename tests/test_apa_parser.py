@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from quire.entries.apa_parser import normalise, parse_reference
+from quire.entries.apa_parser import MAX_REFERENCE, normalise, parse_reference
 from quire.errors import QuireError, SourceLocation
 
 CORPUS = Path(__file__).parent / "corpus" / "apa7_references.txt"
@@ -251,3 +251,105 @@ def test_type_and_held_out_figures_match_readme():
         done, total = map(int, claimed.groups())
         results = per_item_round_trip(lines_of(path))
         assert len(results) == total and sum(results) >= done  # the engine may improve it
+
+
+# --- each field rule alone, on small references (make mutate runs these) ---
+
+@pytest.mark.parametrize("text, expected", [
+    ("- Smith, J.", "Smith, J."), ("12. Smith, J.", "Smith, J."), ("\u2022 Smith", "Smith"),
+    ("Smith,\n   J.  (2004)", "Smith, J. (2004)"), ("a---b--c", "a\u2014b\u2013c"),
+    ("Wait . . . what", "Wait \u2026 what"), ("-Smith", "-Smith")])
+def test_normalise(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize("date, issued", [
+    ("(2020, Spring)", {"issued": {"date-parts": [[2020]], "season": "Spring"}}),
+    ("(2015\u20132019)", {"issued": {"date-parts": [[2015], [2019]]}}),
+    ("(2015-present)", {"issued": {"literal": "2015\u2013present"}}),
+    ("(2019, August 8\u201311)", {"issued": {"date-parts": [[2019, 8, 8], [2019, 8, 11]]}}),
+    ("(n.d.-a)", {"custom": {"year-suffix": "a"}}),
+    ("(in press-b)", {"status": "in press", "custom": {"year-suffix": "b"}}),
+])
+def test_dates(date, issued):
+    item = parse(f"Smith, J. {date}. *Title*. Acme.")
+    assert {k: item[k] for k in ("issued", "status", "custom") if k in item} == issued
+
+
+@pytest.mark.parametrize("details, number", [
+    ("Report No. 7", "7"), ("Publication No. 12", "12"), ("Report No. A-12", "A-12"),
+    ("NIH Publication No. 18-2059", "NIH Publication No. 18-2059"), ("Brief 3", "Brief 3")])
+def test_report_numbers(details, number):
+    item = parse(f"Smith, J. (2020). *Title* ({details}). Acme.")
+    assert (item["type"], item["number"], item["publisher"]) == ("report", number, "Acme")
+
+
+@pytest.mark.parametrize("link, fields", [
+    ("https://example.org/a.", {"URL": "https://example.org/a"}),
+    ("https://example.org/X.", {"URL": "https://example.org/X"}),
+    ("https://example.org/docs/..", {"URL": "https://example.org/docs/.."}),
+    ("https://example.org/a", {"URL": "https://example.org/a"}),
+    ("https://doi.org/10.1000/xyz1.", {"DOI": "10.1000/xyz1"}),
+    ("doi:10.1000/xyz1.", {"DOI": "10.1000/xyz1"}),
+    ("doi:10.1000/XYZX.", {"DOI": "10.1000/XYZX"}),
+    ("Retrieved March 5, 2021, from https://example.org/a",
+     {"URL": "https://example.org/a", "accessed": {"date-parts": [[2021, 3, 5]]}}),
+])
+def test_links(link, fields):
+    item = parse(f"Smith, J. (2020). Title. *J*, 3, 1-2. {link}")
+    assert {k: item[k] for k in ("URL", "DOI", "accessed") if k in item} == fields
+    assert item["title"] == "Title" and item["container-title"] == "J"
+
+
+@pytest.mark.parametrize("text, kind", [
+    # APA 7 (10.16): a page of a site with a date to the day, or none, or an access date
+    ("Smith, J. (2020, March 5). Title. Site. https://x.org/a", "webpage"),
+    ("Smith, J. (n.d.). Title. Site. https://x.org/a", "webpage"),
+    ("Smith, J. (2020). Title. Site. Retrieved March 5, 2021, from https://x.org/a", "webpage"),
+    ("Smith, J. (2020). Title. Site. https://x.org/a", "book"),
+    ("Smith, J. (2020). Title. Site.", "book"),
+    ("*Stress in America*. (2020, March 5). https://x.org/s", "webpage"),
+    ("*Stress in America*. (2020). https://x.org/s", "book"),
+    # a magazine is dated to the month and has a volume or pages; a newspaper has neither
+    ("Smith, J. (2020, March 5). Title. *Mag*, 34(2).", "article-magazine"),
+    ("Smith, J. (2020, March 5). Title. *Mag*, 12\u201314.", "article-magazine"),
+    ("Smith, J. (2020, March 5). Title. *Daily News*. https://x.org/n", "article-newspaper"),
+])
+def test_types_by_date_and_link(text, kind):
+    assert parse(text)["type"] == kind
+
+
+def test_titles_and_publishers_lose_their_closing_period_and_asterisks():
+    item = parse("Rizzolatti, G. (2004). The mirror-neuron *system*. *Annual Review*, 27.")
+    assert (item["title"], item["container-title"]) == ("The mirror-neuron system",
+                                                       "Annual Review")
+    book = parse("Smith, J. (2004). *Title*. Acme Press..")
+    assert (book["title"], book["publisher"]) == ("Title", "Acme Press")
+    assert parse("Smith, J. (2004). *Title*. Studio X..")["publisher"] == "Studio X"
+
+
+def test_a_reference_of_the_longest_length_is_parsed():
+    head, tail = "Smith, J. (2004). *", "*. Acme."
+    text = head + "t" * (MAX_REFERENCE - len(head) - len(tail)) + tail
+    assert len(text) == MAX_REFERENCE and parse(text)["publisher"] == "Acme"
+    with pytest.raises(QuireError, match="a reference of 4,001 characters is too long to "
+                                         r"parse \(at most 4,000\)"):
+        parse(text + "x")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("  ", "empty reference"),
+    ("Smith, J. A book. Publisher.",
+     "cannot parse APA reference: no date in parentheses such as (2004) or (n.d.) after the "
+     "authors"),
+    ("(2004). A title. Publisher.", "cannot parse APA reference: no author before the date"),
+    ("Smith, J. (2004).", "cannot parse APA reference: no title after the date"),
+    ("Smith, J. (2004). A title with no end",
+     "cannot parse APA reference: title and source not recognised in 'A title with no end'"),
+    ("*Title* (2004). no end", "cannot parse APA reference: title and source not recognised "
+                               "in '*Title* no end'"),
+])
+def test_each_error_s_whole_message_and_location(text, message):
+    with pytest.raises(QuireError) as info:
+        parse(text)
+    assert (info.value.message, info.value.location) == (message, HERE)

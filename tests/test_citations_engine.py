@@ -6,11 +6,14 @@ the exact text APA 7 prints.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from quire.citations.engine import Cite, CitationEngine
+from quire.citations.engine import (NS, Cite, CitationEngine, _author_only, _layout,
+                                    _suppress_author)
 from quire.citations.resolve import make_engine
 from quire.errors import QuireError, SourceLocation
 
@@ -123,6 +126,7 @@ def test_a_broken_style_is_the_style_s_error(tmp_path):
     assert "citation style cannot be used" in error.value.message
 
 
+@pytest.mark.end_to_end  # builds a book: left out of `make mutate`
 def test_a_book_citing_an_unformattable_item_stops_at_the_item(tmp_path, monkeypatch):
     """An item citeproc-py cannot format (validation lets through what it can check; the
     engine may still fail on the rest) is that item's error at its file and line."""
@@ -177,3 +181,352 @@ def test_a_literal_date_is_printed_once():
         "Vedantam, S. (Host). (2015–present). *Hidden brain* \\[Audio podcast\\]. NPR.")
     dated = dict(item, issued={"date-parts": [[2019, 3, 4]]})
     assert "(2019, March 4)" in format_reference(dated, default_style(Path(".")))
+
+
+# --- the engine's own functions, exact APA 7 text (fast: make mutate runs these) ---
+
+def article(year: int, *names: tuple[str, str], title: str = "T", **fields) -> dict:
+    return {"type": "article-journal", "title": title, "container-title": "J",
+            "issued": {"date-parts": [[year]]},
+            "author": [{"family": family, "given": given} for family, given in names], **fields}
+
+
+WORKS = {
+    "Rizzolatti2004": article(2004, ("Rizzolatti", "Giacomo"), ("Craighero", "Laila"),
+                              title="The mirror-neuron system", volume="27", page="169-192"),
+    "koriat2008a": article(2008, ("Koriat", "Asher"), title="Easy comes"),
+    "koriat2008b": article(2008, ("Koriat", "Asher"), title="Subjective confidence"),
+    "abel1999": article(1999, ("Abel", "Ann")),
+}
+
+
+@pytest.fixture
+def works() -> CitationEngine:
+    return CitationEngine(apa(), WORKS)
+
+
+RIZZOLATTI = "#ref-Rizzolatti2004"
+
+
+@pytest.mark.parametrize("cite, narrative, expected", [
+    # APA 7 (8.17): "&" inside parentheses, "and" in running text
+    (Cite("Rizzolatti2004"), False, f"([Rizzolatti & Craighero, 2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004"), True, f"[Rizzolatti and Craighero (2004)]({RIZZOLATTI})"),
+    # 8.13: the page after the year
+    (Cite("Rizzolatti2004", locator=("page", "12")), False,
+     f"([Rizzolatti & Craighero, 2004, p. 12]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", locator=("page", "12")), True,
+     f"[Rizzolatti and Craighero (2004, p. 12)]({RIZZOLATTI})"),
+    (Cite("Rizzolatti2004", locator=("chapter", "3")), False,
+     f"([Rizzolatti & Craighero, 2004, Chapter 3]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", suffix=", for a review"), True,
+     f"[Rizzolatti and Craighero (2004, for a review)]({RIZZOLATTI})"),
+    # [-@key]: the year alone
+    (Cite("Rizzolatti2004", suppress_author=True), False, f"([2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", locator=("page", "5"), suppress_author=True), False,
+     f"([2004, p. 5]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", prefix="see"), False,
+     f"(see [Rizzolatti & Craighero, 2004]({RIZZOLATTI}))"),
+    (Cite("Rizzolatti2004", suffix=", for a review"), False,
+     f"([Rizzolatti & Craighero, 2004]({RIZZOLATTI}), for a review)"),
+    # the key's case is kept in the link, whatever citeproc-py does with it
+    (Cite("rizzolatti2004"), False, "([Rizzolatti & Craighero, 2004](#ref-rizzolatti2004))"),
+])
+def test_one_work(works, cite, narrative, expected):
+    assert works.cite([cite], narrative=narrative) == expected
+
+
+A, K1, K2 = "[Abel, 1999](#ref-abel1999)", "[Koriat, 2008a](#ref-koriat2008a)", \
+    "[Koriat, 2008b](#ref-koriat2008b)"
+
+
+@pytest.mark.parametrize("cites, expected", [
+    # APA 7 (8.12): in reference-list order; the same author's works joined, years only
+    ([Cite("koriat2008b"), Cite("abel1999"), Cite("koriat2008a")],
+     f"({A}; {K1}, [2008b](#ref-koriat2008b))"),
+    # a prefix on the first work typed and a suffix on the last frame the whole group
+    ([Cite("koriat2008b", prefix="see"), Cite("abel1999"),
+      Cite("koriat2008a", suffix=", for a review")],
+     f"(see {A}; {K1}, [2008b](#ref-koriat2008b), for a review)"),
+    # a prefix inside the group stays on its work, which is then not joined
+    ([Cite("abel1999", prefix="see"), Cite("koriat2008b", prefix="also"), Cite("koriat2008a")],
+     f"(see {A}; {K1}; also {K2})"),
+    # suffixes inside the group stay on their works
+    ([Cite("abel1999", suffix=" x"), Cite("koriat2008a", suffix=" y"), Cite("koriat2008b")],
+     f"({A} x; {K1} y, [2008b](#ref-koriat2008b))"),
+    # a work with its author suppressed is not joined to the one before
+    ([Cite("koriat2008a"), Cite("koriat2008b", suppress_author=True)],
+     f"({K1}; [2008b](#ref-koriat2008b))"),
+    ([Cite("koriat2008a"), Cite("koriat2008b", locator=("page", "4"))],
+     f"({K1}, [2008b, p. 4](#ref-koriat2008b))"),
+    # two works: the first's prefix and the last's suffix still frame the group
+    ([Cite("koriat2008b", prefix="see"), Cite("abel1999", suffix=", for a review")],
+     f"(see {A}; {K2}, for a review)"),
+])
+def test_a_group_of_works(works, cites, expected):
+    assert works.cite(cites) == expected
+
+
+def test_a_narrative_group_names_its_first_work(works):
+    assert works.cite([Cite("abel1999"), Cite("koriat2008a")], narrative=True) == (
+        "[Abel (1999)](#ref-abel1999)")
+
+
+def test_the_same_citation_twice_is_the_same_text(works):
+    first = works.cite([Cite("abel1999", locator=("page", "2"))])
+    assert works.cite([Cite("abel1999", locator=("page", "2"))]) == first
+    assert works.cite([Cite("abel1999", locator=("page", "3"))]) == (
+        "([Abel, 1999, p. 3](#ref-abel1999))")
+
+
+def test_short_form_is_the_citation_without_parentheses(works):
+    assert works.short_form("Rizzolatti2004") == "Rizzolatti & Craighero, 2004"
+    assert works.short_form("koriat2008b") == "Koriat, 2008b"
+
+
+def test_the_reference_list_holds_the_keys_asked_for_in_the_style_s_order(works):
+    assert works.bibliography(["RIZZOLATTI2004", "koriat2008b", "abel1999", "koriat2008a"]) == [
+        ("abel1999", "Abel, A. (1999). T. *J*."),
+        ("koriat2008a", "Koriat, A. (2008a). Easy comes. *J*."),
+        ("koriat2008b", "Koriat, A. (2008b). Subjective confidence. *J*."),
+        ("Rizzolatti2004", "Rizzolatti, G., & Craighero, L. (2004). The mirror-neuron system. "
+                           "*J*, *27*, 169\u2013192.")]
+    assert works.bibliography(["koriat2008b"]) == [
+        ("koriat2008b", "Koriat, A. (2008b). Subjective confidence. *J*.")]
+    assert works.bibliography([]) == []
+
+
+def test_a_url_is_introduced_by_retrieved_only_with_an_access_date():
+    """APA 7 (9.16): "Retrieved April 6, 2021, from URL" only for pages that change; a
+    work of no date without an access date has its URL alone, not "Retrieved URL"."""
+    page = {"type": "webpage", "title": "Stress", "URL": "https://example.org/s",
+            "author": [{"family": "Doe", "given": "J."}]}
+    visited = dict(page, title="Strain", accessed={"date-parts": [[2021, 4, 6]]},
+                   author=[{"family": "Roe", "given": "J."}])
+    engine = CitationEngine(apa(), {"page": page, "visited": visited})
+    assert engine.bibliography(["page", "visited"]) == [
+        ("page", "Doe, J. (n.d.). *Stress*. <https://example.org/s>"),
+        ("visited", "Roe, J. (n.d.). *Strain*. Retrieved April 6, 2021, from "
+                    "<https://example.org/s>")]
+
+
+def test_angle_brackets_are_text_and_quire_s_own_fields_are_not_passed_on():
+    """``<i>`` in a title is printed, not read as HTML; a year suffix or ``custom`` field
+    stored with the item does not reach citeproc-py (the engine decides the letters)."""
+    item = article(2010, ("Lee", "K."), title="The <i> tag and a > b", custom={"note": "x"},
+                   **{"year-suffix": "z"})
+    engine = CitationEngine(apa(), {"lee": item})
+    assert engine.cite([Cite("lee")]) == "([Lee, 2010](#ref-lee))"
+    assert engine.bibliography(["lee"]) == [
+        ("lee", "Lee, K. (2010). The \\<i\\> tag and a \\> b. *J*.")]
+
+
+# --- what the style decides: a tiny style whose citation attributes each test sets ---
+
+TINY = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+       default-locale="{locale}">
+  <info><title>Tiny</title><id>tiny</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  {terms}
+  <macro name="author"><names variable="author"><name form="short" and="symbol"
+      et-al-min="3" et-al-use-first="1"/></names></macro>
+  <macro name="year"><date variable="issued"><date-part name="year"/></date><text
+      variable="year-suffix"/></macro>
+  <citation {citation}>
+    <sort><key macro="author"/><key macro="year"/></sort>
+    <layout prefix="[" suffix="]" delimiter=" | ">
+      <group delimiter=" "><text macro="author"/><text macro="year"/></group>
+    </layout>
+  </citation>
+  <bibliography>
+    <sort><key macro="author"/><key macro="year"/></sort>
+    <layout><text macro="author"/><text macro="year" prefix=" "/><group prefix=" "
+        delimiter=" "><text term="retrieved"/><text variable="URL"/></group><text
+        variable="title" quotes="true" prefix=", "/><text value="."/></layout>
+  </bibliography>
+</style>"""
+
+TINY_WORKS = {"a": article(2001, ("Ames", "A."), title="One"),
+              "b": article(2001, ("Ames", "A."), title="Two"),
+              "c": article(2003, ("Cole", "C."), ("Dunn", "D."), ("Eve", "E.")),
+              "d": article(2003, ("Cole", "C."), ("Fox", "F."), ("Eve", "E."))}
+ALL_FOUR = [Cite("d"), Cite("b"), Cite("c"), Cite("a")]
+
+
+def tiny(tmp_path: Path, citation: str = "", locale: str = "en-US",
+         items: dict | None = None, terms: str = "") -> CitationEngine:
+    style = tmp_path / "tiny.csl"
+    style.write_text(TINY.format(citation=citation, locale=locale, terms=terms),
+                     encoding="utf-8")
+    return CitationEngine(style, TINY_WORKS if items is None else items)
+
+
+def test_the_layout_s_affixes_and_delimiter_are_the_style_s_and_escaped(tmp_path):
+    engine = tiny(tmp_path)
+    assert engine.cite(ALL_FOUR) == ("\\[[Ames 2001](#ref-a) | [Ames 2001](#ref-b) | "
+                                     "[Cole et al. 2003](#ref-c) | [Cole et al. 2003](#ref-d)\\]")
+    assert engine.cite([Cite("c")], narrative=True) == "[Cole et al. \\[2003\\]](#ref-c)"
+
+
+@pytest.mark.parametrize("citation, expected", [
+    ('collapse="year"', "\\[[Ames 2001](#ref-a), [2001](#ref-b) | "
+                        "[Cole et al. 2003](#ref-c), [2003](#ref-d)\\]"),
+    ('collapse="year" cite-group-delimiter=" / "',
+     "\\[[Ames 2001](#ref-a) / [2001](#ref-b) | [Cole et al. 2003](#ref-c) / [2003](#ref-d)\\]"),
+    ('collapse="citation-number"', "\\[[Ames 2001](#ref-a) | [Ames 2001](#ref-b) | "
+                                   "[Cole et al. 2003](#ref-c) | [Cole et al. 2003](#ref-d)\\]"),
+])
+def test_works_are_joined_only_as_the_style_says(tmp_path, citation, expected):
+    assert tiny(tmp_path, citation).cite(ALL_FOUR) == expected
+
+
+@pytest.mark.parametrize("citation, expected, entry", [
+    # only year suffixes: the letters in the text and the list, in the list's order
+    ('disambiguate-add-year-suffix="true"',
+     "\\[[Ames 2001a](#ref-a) | [Ames 2001b](#ref-b) | [Cole et al. 2003a](#ref-c) | "
+     "[Cole et al. 2003b](#ref-d)\\]", "Ames 2001b, \u201cTwo.\u201d"),
+    # only names: the works whose names differ read differently; the list is not changed
+    ('disambiguate-add-names="true"',
+     "\\[[Ames 2001](#ref-a) | [Ames 2001](#ref-b) | [Cole, Dunn, et al. 2003](#ref-c) | "
+     "[Cole, Fox, et al. 2003](#ref-d)\\]", "Ames 2001, \u201cTwo.\u201d"),
+    ('disambiguate-add-names="true" disambiguate-add-year-suffix="true"',
+     "\\[[Ames 2001a](#ref-a) | [Ames 2001b](#ref-b) | [Cole, Dunn, et al. 2003](#ref-c) | "
+     "[Cole, Fox, et al. 2003](#ref-d)\\]", "Ames 2001b, \u201cTwo.\u201d"),
+])
+def test_works_alike_are_told_apart_only_as_the_style_says(tmp_path, citation, expected, entry):
+    engine = tiny(tmp_path, citation)
+    assert engine.cite(ALL_FOUR) == expected
+    assert engine.bibliography(["b"]) == [("b", entry)]
+
+
+def test_given_names_are_added_only_when_the_style_says(tmp_path):
+    people = {"j": article(2005, ("Hall", "Jodi")), "s": article(2005, ("Hall", "Scott"))}
+    both = [Cite("j"), Cite("s")]
+    assert tiny(tmp_path, items=people).cite(both) == (
+        "\\[[Hall 2005](#ref-j) | [Hall 2005](#ref-s)\\]")
+    # the style's names have no initialize-with: the given names in full (CSL 1.0.2)
+    assert tiny(tmp_path, 'disambiguate-add-givenname="true"', items=people).cite(both) == (
+        "\\[[Jodi Hall 2005](#ref-j) | [Scott Hall 2005](#ref-s)\\]")
+
+
+def test_punctuation_stays_outside_quotes_where_the_locale_says(tmp_path):
+    """en-GB: 'Title'. ; en-US: "Title." (``punctuation-in-quote``)."""
+    assert tiny(tmp_path, locale="en-GB").bibliography(["a"]) == [
+        ("a", "Ames 2001, \u2018One\u2019.")]
+    assert tiny(tmp_path, locale="en-US").bibliography(["a"]) == [
+        ("a", "Ames 2001, \u201cOne.\u201d")]
+
+
+def test_a_style_without_a_citation_is_refused(tmp_path):
+    style = tmp_path / "none.csl"
+    text = TINY.format(citation="", locale="en-US", terms="")
+    style.write_text(text.replace("<citation", "<nocitation").replace("</citation>",
+                                                                      "</nocitation>"))
+    with pytest.raises(ValueError) as error:
+        CitationEngine(style, TINY_WORKS)
+    assert str(error.value) == "the style has no <citation>"
+
+
+# --- the style variants derived from the XML (plain lxml, no citeproc-py) ---
+
+def csl(citation_layout: str, macros: str = "") -> etree._ElementTree:
+    return etree.ElementTree(etree.fromstring(
+        f'<style xmlns="{NS}">{macros}<citation><layout prefix="(" suffix=")">'
+        f'{citation_layout}</layout></citation></style>'))
+
+
+def shape(element: etree._Element) -> str:
+    """The element as compact text, the namespace left out."""
+    return re.sub(r' xmlns="[^"]+"', "", etree.tostring(element, encoding="unicode"))
+
+
+def test_macro_calls_become_groups_keeping_their_affixes_and_formatting():
+    tree = csl('<names variable="editor"><label/></names>'
+               '<text macro="who" prefix="&lt;" font-style="italic" quotes="true"/>'
+               '<text variable="title"/><names variable="editor"><label/></names>',
+               '<macro name="who"><text macro="name"/><text value="!"/></macro>'
+               '<macro name="name"><names variable="author"/></macro>')
+    root, layout = _layout(tree)
+    assert shape(layout) == (
+        '<layout prefix="(" suffix=")"><names variable="editor"><label/></names>'
+        '<group prefix="&lt;" font-style="italic">'
+        '<group><names variable="author"/></group><text value="!"/></group>'
+        '<text variable="title"/><names variable="editor"><label/></names></layout>')
+    assert root.find(f"{{{NS}}}citation/{{{NS}}}layout") is layout
+    assert tree.getroot().find(f".//{{{NS}}}group") is None  # the style itself is unchanged
+
+
+def test_a_recursive_macro_is_inlined_twenty_one_levels_deep_and_left():
+    tree = csl('<text macro="loop"/>', '<macro name="loop"><text macro="loop"/></macro>')
+    _, layout = _layout(tree)
+    depth, element = 0, layout
+    while len(element) and element[0].tag == f"{{{NS}}}group":
+        depth, element = depth + 1, element[0]
+    assert depth == 21
+    assert element[0].get("macro") == "loop"
+
+
+def test_a_macro_recursing_inside_a_group_is_inlined_as_deep_and_left():
+    tree = csl('<text macro="loop"/>',
+               '<macro name="loop"><group><text macro="loop"/></group></macro>')
+    _, layout = _layout(tree)
+    assert len(list(layout.iter(f"{{{NS}}}text"))) == 1
+    assert len(list(layout.iter(f"{{{NS}}}group"))) == 42
+
+
+SPLIT = ('<group delimiter=", "><choose><if variable="author"><text macro="who"/></if>'
+         '<else-if variable="editor"><text value="x"/></else-if><else><text term="no date"/>'
+         '</else></choose><date variable="issued"/></group>')
+WHO = '<macro name="who"><names variable="author"><name and="symbol"/></names></macro>'
+
+
+def variant(derive) -> tuple[etree._Element, str]:
+    """The style ``derive`` makes of SPLIT and WHO, and its citation layout as text."""
+    root = etree.fromstring(derive(csl(SPLIT, WHO)))
+    return root, shape(root.find(f"{{{NS}}}citation/{{{NS}}}layout"))
+
+
+def test_suppress_author_removes_every_name_of_the_citation():
+    root, layout = variant(_suppress_author)
+    assert layout == (
+        '<layout prefix="(" suffix=")"><group delimiter=", "><choose><if variable="author">'
+        '<group/></if><else-if variable="editor"><text value="x"/></else-if><else>'
+        '<text term="no date"/></else></choose><date variable="issued"/></group></layout>')
+    assert root.find(f"{{{NS}}}macro/{{{NS}}}names") is not None  # macros are kept
+
+
+def test_author_only_keeps_the_names_joined_by_a_word():
+    """The conditions around the names stay (a branch not taken must not become taken)."""
+    root, layout = variant(_author_only)
+    assert layout == (
+        '<layout><group delimiter=", "><choose><if variable="author"><group>'
+        '<names variable="author"><name and="text"/></names></group></if>'
+        '<else-if variable="editor"/><else/></choose></group></layout>')
+    assert root.find(f"{{{NS}}}macro/{{{NS}}}names/{{{NS}}}name").get("and") == "text"
+
+
+def test_retrieved_is_dropped_before_a_url_only_where_the_locale_has_the_word(tmp_path):
+    page = dict(article(2001, ("Ames", "A."), title="One"), URL="https://x.org/a")
+    assert tiny(tmp_path, items={"p": page}).bibliography(["p"]) == [
+        ("p", "Ames 2001 <https://x.org/a>, \u201cOne.\u201d")]
+    visited = dict(page, accessed={"date-parts": [[2021, 4, 6]]})
+    assert tiny(tmp_path, items={"p": visited}).bibliography(["p"]) == [
+        ("p", "Ames 2001 retrieved <https://x.org/a>, \u201cOne.\u201d")]
+    silent = '<locale><terms><term name="retrieved"></term></terms></locale>'
+    assert tiny(tmp_path, items={"p": page}, terms=silent).bibliography(["p"]) == [
+        ("p", "Ames 2001 <https://x.org/a>, \u201cOne.\u201d")]
+
+
+def test_a_key_the_items_lack_is_left_out_of_the_citation(works):
+    """resolve reports unknown keys before the engine sees them; citeproc-py's own
+    "key?" text for one never reaches the book."""
+    assert works.cite([Cite("abel1999"), Cite("nobody")]) == f"({A})"
+
+
+def test_a_layout_without_affixes_or_delimiter_adds_none(tmp_path):
+    style = tmp_path / "bare.csl"
+    style.write_text(TINY.format(citation="", locale="en-US", terms="").replace(
+        '<layout prefix="[" suffix="]" delimiter=" | ">', "<layout>"), encoding="utf-8")
+    engine = CitationEngine(style, TINY_WORKS)
+    assert engine.cite([Cite("a"), Cite("b")]) == "[Ames 2001](#ref-a)[Ames 2001](#ref-b)"
+    assert engine.cite([Cite("c")], narrative=True) == "[Cole et al. 2003](#ref-c)"

@@ -108,7 +108,6 @@ class CitationEngine:
             _attr(citation, "layout", "delimiter"))
         self.collapse = citation.get("collapse", "")
         self.group_delimiter = citation.get("cite-group-delimiter", ", ")
-        self.after_collapse = citation.get("after-collapse-delimiter", self.delimiter)
         data = [_for_citeproc(key, item) for key, item in sorted(items.items())]
         self.choices: dict[str, Choice] = {}
         with warnings.catch_warnings():

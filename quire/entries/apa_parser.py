@@ -134,7 +134,6 @@ def _read_contributors(head: str, item: dict[str, Any], location: SourceLocation
     found = ROLE_PATTERN.search(head)
     if found:
         role, head = ROLES[found.group("role")], head[: found.start()]
-    head = head.rstrip()
     names = parse_author_list(head)
     if names is None:
         if re.search(r", [A-Z]\.", head):
@@ -231,8 +230,6 @@ def _report(body: str, item: dict[str, Any], _: bool) -> bool:
     item["type"] = "report"
     item["title"] = _title(match.group("title"))
     item["number"] = re.sub(r"^(?:Report|Publication) No\. ", "", match.group("number"))
-    if not item["number"][:1].isdigit() and "No." not in match.group("number"):
-        item["number"] = match.group("number")
     _publisher(match.group("publisher"), item)
     return True
 
@@ -241,7 +238,7 @@ def _book_or_webpage(body: str, item: dict[str, Any], dated_to_day: bool) -> boo
     match = next((m for m in (p.match(body) for p in _BOOKS) if m), None)
     if not match:
         return False
-    web = "URL" in item and "DOI" not in item and (
+    web = "URL" in item and (  # _take_link keeps a URL or a DOI, never both
         dated_to_day or "issued" not in item or "accessed" in item)
     if web and not match.group("details"):
         item["type"] = "webpage"
@@ -266,7 +263,4 @@ def _title(text: str) -> str:
 
 
 def _unitalic(text: str) -> str:
-    text = text.strip()
-    if text.startswith("*") and text.endswith("*"):
-        text = text[1:-1]
-    return text.replace("*", "")
+    return text.strip().replace("*", "")
