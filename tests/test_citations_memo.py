@@ -77,11 +77,11 @@ def test_a_style_citing_by_position_is_never_answered_from_memory(tmp_path):
                      '</layout></citation></style>')
     cache = ContentCache(tmp_path / "cache")
     calls = []
-    engine = EngineStore(cache).engine(style, {"a": {"id": "a"}}, None,
+    engine = EngineStore(cache).engine(style, {"a": {"id": "a"}},
                                        lambda: calls.append(1) or FakeEngine())
     assert engine.short_form("a") == "A" and calls == [1]
     store = EngineStore(cache)
-    store.engine(style, {"a": {"id": "a"}}, None,
+    store.engine(style, {"a": {"id": "a"}},
                  lambda: calls.append(1) or FakeEngine()).short_form("a")
     store.keep()
     assert calls == [1, 1] and list((tmp_path / "cache").glob("*")) == []

@@ -133,3 +133,100 @@ def test_with_a_store_the_engine_is_made_once_and_answers_alike(tmp_path, monkey
         assert [c.body for c in kept.chapters] == [c.body for c in plain.chapters]
         assert kept.references == plain.references
     assert len(made) == 1 and made[0][2] == locations  # made once, with the works' locations
+
+
+BROKEN = {"id": "broken", "type": "book", "title": "T", "issued": {"date-parts": [["abc"]]}}
+
+
+def test_a_work_the_style_cannot_format_is_that_works_error_at_its_place(tmp_path):
+    from quire.citations.resolve import remembered
+    from quire.errors import SourceLocation
+
+    where = SourceLocation(tmp_path / "refs.json", 7)
+    for make in (lambda: make_engine(APA, {"smith2020": WORKS["smith2020"], "broken": BROKEN},
+                                     {"broken": where}),
+                 lambda: remembered(None, APA, {"broken": BROKEN, **WORKS}, {"broken": where})):
+        with pytest.raises(QuireError) as raised:
+            make()
+        assert raised.value.message == ("reference 'broken' cannot be formatted with the "
+                                        "citation style 'apa': TypeError: bad operand type "
+                                        "for abs(): 'str'")
+        assert raised.value.location == where
+    with pytest.raises(QuireError) as unplaced:  # no location known: named by its key alone
+        make_engine(APA, {"broken": BROKEN})
+    assert unplaced.value.location is None and "'broken'" in unplaced.value.message
+
+
+def test_works_failing_only_together_are_the_styles_error(monkeypatch):
+    from quire.citations import resolve as module
+
+    real = module.CitationEngine
+
+    def fussy(style, items):
+        if len(items) > 1:
+            raise ValueError("two at once")
+        return real(style, items)
+
+    monkeypatch.setattr(module, "CitationEngine", fussy)
+    with pytest.raises(QuireError) as raised:
+        make_engine(APA, {"smith2020": WORKS["smith2020"], "jones2019": WORKS["jones2019"]})
+    assert raised.value.message == ("the citations cannot be formatted with this style: "
+                                    "two at once")
+    assert raised.value.location.path == APA and raised.value.location.line is None
+
+
+def test_a_citation_that_fails_is_its_first_works_error(tmp_path):
+    from quire.errors import SourceLocation
+
+    chapters, groups, _ = resolve("Text [@jones2019; @smith2020].")
+
+    class Failing:
+        def cite(self, cites, narrative):
+            raise KeyError("no such variable")
+
+    where = SourceLocation(tmp_path / "refs.json", 4)
+    bibliography = Bibliography(references=dict(WORKS), locations={"jones2019": where})
+    from quire.citations.resolve import _replace
+
+    with pytest.raises(QuireError) as raised:
+        _replace(Failing(), chapters[0].body, groups[chapters[0].path], bibliography, APA)
+    assert raised.value.message == ("reference 'jones2019' cannot be formatted with the "
+                                    "citation style 'apa': KeyError: 'no such variable'")
+    assert raised.value.location == where
+
+
+def test_a_citation_in_a_chapter_title_is_resolved_with_its_body():
+    from quire.citations.keys import title_key
+
+    chapters = [Chapter(Path("ch1.md"), 1, "After [@smith2020]", 1, "Body @jones2019.", 3)]
+    groups = {chapters[0].path: find_citation_groups(chapters[0].body, chapters[0].path, 3),
+              title_key(chapters[0].path): find_citation_groups(chapters[0].title,
+                                                                chapters[0].path, 1)}
+    resolved = resolve_citations(chapters, groups, Bibliography(references=dict(WORKS)), APA)
+    engine = resolved.engine
+    assert resolved.chapters[0].title == f"After {engine.cite([Cite('smith2020')], False)}"
+    assert resolved.chapters[0].body == f"Body {engine.cite([Cite('jones2019')], True)}."
+    assert [key for key, _ in resolved.references] == ["jones2019", "smith2020"]
+
+
+@pytest.mark.parametrize("title, body", [("After [@jones2019]", "Plain."),
+                                         ("Plain", "Body [@jones2019].")])
+def test_a_failing_citation_in_a_title_or_body_is_located(tmp_path, monkeypatch, title, body):
+    from quire.citations.engine import CitationEngine
+    from quire.citations.keys import title_key
+    from quire.errors import SourceLocation
+
+    def failing(self, cites, narrative=False):
+        raise KeyError("no such variable")
+
+    monkeypatch.setattr(CitationEngine, "cite", failing)
+    chapters = [Chapter(Path("ch1.md"), 1, title, 1, body, 3)]
+    groups = {chapters[0].path: find_citation_groups(body, chapters[0].path, 3),
+              title_key(chapters[0].path): find_citation_groups(title, chapters[0].path, 1)}
+    where = SourceLocation(tmp_path / "refs.json", 4)
+    with pytest.raises(QuireError) as raised:
+        resolve_citations(chapters, groups, Bibliography(references=dict(WORKS),
+                                                         locations={"jones2019": where}), APA)
+    assert raised.value.message.startswith("reference 'jones2019' cannot be formatted with "
+                                           "the citation style 'apa': KeyError")
+    assert raised.value.location == where

@@ -91,3 +91,60 @@ def test_an_entry_linked_from_outside_is_never_written(book, tmp_path):
     with pytest.raises(QuireError, match="research entry lies outside the project folder"):
         fix_quotations(book, write=True)
     assert outside.read_bytes() == before
+
+
+def test_an_entry_is_not_written_through_a_link_leading_out(tmp_path):
+    from quire.checks.confine import OUTSIDE
+    from quire.checks.quote_command import write_entry
+    from quire.errors import SourceLocation
+
+    root = tmp_path / "book"
+    root.mkdir()
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("as it was\n")
+    link = root / "entry.md"
+    link.symlink_to(outside)
+    with pytest.raises(QuireError) as raised:
+        write_entry(root, link, "new text\n")
+    assert raised.value.message == (f"the entry {OUTSIDE} (a link leads out); quire will not "
+                                    "write there")
+    assert raised.value.location == SourceLocation(link)
+    assert outside.read_text() == "as it was\n"
+    inside = root / "plain.md"
+    inside.write_text("old\n")
+    assert write_entry(root, inside, "naïve\n") == inside.resolve()
+    assert inside.read_bytes() == "naïve\n".encode("utf-8")
+
+
+FRONT = "---\nkey: a2020\n---\n"
+
+
+@pytest.mark.parametrize("body, count", [
+    ('## Used\n\n::: {.quotation chapter="1"}\nText.\n:::\n', 1),  # the body's first line
+    ('\n## Used\n\n::: {.quotation chapter="1"}\nOne.\n:::\n\n'
+     '::: {.quotation chapter="2"}\nTwo.\n:::\n', 2),
+    ('\n::: {.quotation}\nNo chapter named: not a chapter quotation.\n:::\n', 0),
+])
+def test_a_repaired_entry_must_read_back_with_its_quotations(tmp_path, body, count):
+    from quire.checks.quote_command import _check_reads_back
+    from quire.errors import SourceLocation
+
+    path = tmp_path / "a2020.md"
+    _check_reads_back(path, FRONT + body, count)
+    for wrong in (count - 1, count + 1):
+        with pytest.raises(QuireError) as raised:
+            _check_reads_back(path, FRONT + body, wrong)
+        assert raised.value.message == ("the repaired entry would not read back with its "
+                                        "quotations; fix it by hand")
+        assert raised.value.location == SourceLocation(path)
+
+
+def test_a_repaired_entry_that_no_longer_parses_is_located_in_it(tmp_path):
+    from quire.checks.quote_command import _check_reads_back
+
+    path = tmp_path / "a2020.md"
+    for broken in ("---\nkey: [unclosed\n---\n\nText.\n",
+                   FRONT + "\n## Used\n\n::: {.quotation chapter=\"1\"}\nNever closed.\n"):
+        with pytest.raises(QuireError) as raised:
+            _check_reads_back(path, broken, 1)
+        assert raised.value.location is not None and raised.value.location.path == path

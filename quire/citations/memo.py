@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..build.cache import ContentCache, code_fingerprint, content_key
-from ..errors import SourceLocation
 from .engine import Cite, CitationEngine
 
 
@@ -69,7 +68,6 @@ class EngineStore:
         self.made: list[tuple[str, RememberedEngine]] = []
 
     def engine(self, csl_path: Path, items: dict[str, dict[str, Any]],
-               locations: dict[str, SourceLocation] | None,
                make: Callable[[], CitationEngine]) -> RememberedEngine:
         """An engine for the style and ``items`` (``make`` makes the real one when needed)."""
         style = csl_path.read_bytes()

@@ -77,8 +77,7 @@ def remembered(store: EngineStore | None, csl_path: Path, items: dict,
     """The engine for ``items``: made now, or (with a ``store``) made when first needed."""
     if store is None:
         return make_engine(csl_path, items, locations)
-    return store.engine(csl_path, items, locations,
-                        lambda: make_engine(csl_path, items, locations))
+    return store.engine(csl_path, items, lambda: make_engine(csl_path, items, locations))
 
 
 def make_engine(csl_path: Path, items: dict,
