@@ -19,7 +19,7 @@ check: $(STAMP)
 # Ace by DAISY is installed for the accessibility tests where npm is present; without it
 # (or without Debian's chromium) those tests skip and say why.
 test: $(STAMP) ace-if-npm
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(PY) bench/run.py
