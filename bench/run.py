@@ -92,7 +92,10 @@ def make_book(root: Path, words: int = WORDS) -> None:
              "issued": {"date-parts": [[2001]]}, "container-title": "Journal", "volume": "1",
              "page": "1-10"} for i in range(40)]
     (root / "bibliography" / "references.json").write_text(json.dumps(refs))
-    (root / "book.yaml").write_text("title: Benchmark Book\nauthor: B. Author\ndate: 2025-01-01\n")
+    settings = "title: Benchmark Book\nauthor: B. Author\ndate: 2025-01-01\n"
+    if words > 200_000:  # Typst needs more than the default 4 GiB and 60 s for a long book
+        settings += "limits:\n  memory: 16384\n  time: 1800\n"
+    (root / "book.yaml").write_text(settings)
     per_chapter = words // chapters
     for n in range(1, chapters + 1):
         paragraphs, count = [], 0
