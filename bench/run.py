@@ -167,7 +167,7 @@ def watch_latency(root: Path) -> list[tuple[float, float]]:
     as a paragraph of its own (it may push every later page on)."""
     proc = subprocess.Popen([sys.executable, "-u", str(REPO / "build.py"), "--project",
                              str(root), "watch", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.STDOUT, text=True)
     chapter = root / "manuscript" / "chapters" / "011-chapter.md"
     edits = (lambda text: text.replace(" the ", " a ", 1),
              lambda text: text + "\nOne more sentence for the watch.\n")
@@ -175,6 +175,8 @@ def watch_latency(root: Path) -> list[tuple[float, float]]:
         for line in proc.stdout:  # the first build
             if line.startswith("PDF updated"):
                 break
+            if line.startswith("build failed"):  # (its errors were printed above it)
+                return [(math.nan, math.nan)] * len(edits)
         times = []
         for edit in edits:
             time.sleep(1)
@@ -186,6 +188,9 @@ def watch_latency(root: Path) -> list[tuple[float, float]]:
                     preview = time.perf_counter() - saved
                 if line.startswith("PDF updated"):
                     times.append((preview, time.perf_counter() - saved))
+                    break
+                if line.startswith("build failed"):
+                    times.append((preview, math.nan))
                     break
         return times
     finally:
