@@ -64,6 +64,19 @@ def book_project(tmp_path: Path):
     return make
 
 
+def record_pandoc_runs(monkeypatch: pytest.MonkeyPatch, module: object) -> list[bytes]:
+    """The input of every pandoc run ``module`` makes from now on (the runs still happen)."""
+    inputs: list[bytes] = []
+    real = module.run_pandoc  # type: ignore[attr-defined]
+
+    def recording(args, stdin, **kwargs):
+        inputs.append(stdin)
+        return real(args, stdin, **kwargs)
+
+    monkeypatch.setattr(module, "run_pandoc", recording)
+    return inputs
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample book built once through the CLI: format -> output path."""

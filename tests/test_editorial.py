@@ -251,10 +251,9 @@ def test_plain_texts_are_made_again_only_for_the_parts_that_changed(tmp_path, mo
     from quire.model import AssembledBook
     from quire.render.parse import parse_book
 
-    inputs: list[bytes] = []
-    real = texts.run_pandoc
-    monkeypatch.setattr(texts, "run_pandoc", lambda args, stdin, **kw: (
-        inputs.append(stdin), real(args, stdin, **kw))[1])
+    from conftest import record_pandoc_runs
+
+    inputs = record_pandoc_runs(monkeypatch, texts)
     cache = ContentCache(tmp_path / "cache")
 
     def texts_of(parts):

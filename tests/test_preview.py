@@ -155,10 +155,9 @@ def test_the_page_is_made_part_by_part_with_contents_and_notes_of_its_own(tmp_pa
     from quire.preview import page as module
     from quire.render.parse import parse_book
 
-    runs: list[bytes] = []
-    real = module.run_pandoc
-    monkeypatch.setattr(module, "run_pandoc", lambda args, stdin, **kw: (
-        runs.append(stdin), real(args, stdin, **kw))[1])
+    from conftest import record_pandoc_runs
+
+    runs = record_pandoc_runs(monkeypatch, module)
     cache = ContentCache(tmp_path / "cache")
 
     def page_of(parts):
